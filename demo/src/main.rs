@@ -1,0 +1,51 @@
+//! The course's main demonstration: `cargo xtask demo [SECTION…]`.
+//!
+//! Runs each section's reference solution on the tutorial's sizes and prints the timings
+//! as a table, like the notebook's `%%timeit` cells. Build it optimised (`cargo xtask demo`
+//! does); a debug build prints a warning, because its numbers mean nothing.
+
+mod add;
+mod table;
+
+const USAGE: &str = "usage: demo [--runs N] [SECTION…]   sections: 01 (default: all)";
+
+fn main() {
+    let mut runs = 11;
+    let mut sections = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--runs" => match args.next().and_then(|n| n.parse::<usize>().ok()) {
+                Some(n) if n > 0 => runs = n,
+                _ => fail("--runs needs a whole number of at least 1"),
+            },
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return;
+            }
+            "01" | "1" | "add" => sections.push(1),
+            other => fail(&format!("unknown section or option '{other}'")),
+        }
+    }
+    if sections.is_empty() {
+        sections = vec![1];
+    }
+    if cfg!(debug_assertions) {
+        eprintln!("warning: this is an unoptimised build; its timings mean nothing (use `cargo xtask demo`)\n");
+    }
+    println!(
+        "Machine: {} cores available. All times are wall-clock medians.\n",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    for section in sections {
+        match section {
+            1 => add::run(solution_01::TUTORIAL_LEN, runs),
+            _ => unreachable!("sections are validated above"),
+        }
+    }
+}
+
+fn fail(message: &str) -> ! {
+    eprintln!("demo: {message}\n{USAGE}");
+    std::process::exit(2);
+}
