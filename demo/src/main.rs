@@ -31,7 +31,9 @@ fn main() {
         sections = vec![1];
     }
     if cfg!(debug_assertions) {
-        eprintln!("warning: this is an unoptimised build; its timings mean nothing (use `cargo xtask demo`)\n");
+        eprintln!(
+            "warning: this is an unoptimised build; its timings mean nothing (use `cargo xtask demo`)\n"
+        );
     }
     println!(
         "Machine: {} cores available. All times are wall-clock medians.\n",

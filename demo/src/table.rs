@@ -16,7 +16,11 @@ impl Table {
     }
 
     pub fn row(&mut self, cells: Vec<String>) {
-        assert_eq!(cells.len(), self.header.len(), "a row needs one cell per column");
+        assert_eq!(
+            cells.len(),
+            self.header.len(),
+            "a row needs one cell per column"
+        );
         self.rows.push(cells);
     }
 

@@ -22,13 +22,22 @@ use crate::timing::{Speedup, interleaved};
 /// different signature from the solution's.
 #[derive(Clone, Copy)]
 pub struct AddApi {
-    pub naive_add: fn(&[Box<dyn PyObject>], &[Box<dyn PyObject>]) -> Result<PyList, AddError>,
-    pub indexed_add: fn(&[i64], &[i64]) -> Result<Vec<i64>, AddError>,
-    pub vectorised_add: fn(ArrayView1<i64>, ArrayView1<i64>) -> Result<Array1<i64>, AddError>,
-    pub add_into: fn(ArrayView1<i64>, ArrayView1<i64>, ArrayViewMut1<i64>) -> Result<(), AddError>,
-    pub par_add_into:
-        fn(ArrayView1<i64>, ArrayView1<i64>, ArrayViewMut1<i64>) -> Result<(), AddError>,
+    pub naive_add: NaiveAddFn,
+    pub indexed_add: IndexedAddFn,
+    pub vectorised_add: VectorisedAddFn,
+    pub add_into: AddIntoFn,
+    pub par_add_into: AddIntoFn,
 }
+
+/// The signature of `naive_add`.
+pub type NaiveAddFn = fn(&[Box<dyn PyObject>], &[Box<dyn PyObject>]) -> Result<PyList, AddError>;
+/// The signature of `indexed_add`.
+pub type IndexedAddFn = fn(&[i64], &[i64]) -> Result<Vec<i64>, AddError>;
+/// The signature of `vectorised_add`.
+pub type VectorisedAddFn = fn(ArrayView1<i64>, ArrayView1<i64>) -> Result<Array1<i64>, AddError>;
+/// The signature of `add_into` and `par_add_into`.
+pub type AddIntoFn =
+    fn(ArrayView1<i64>, ArrayView1<i64>, ArrayViewMut1<i64>) -> Result<(), AddError>;
 
 /// The reference solution: the baseline for timing checks and the base of every mutant.
 pub const REFERENCE: AddApi = AddApi {
@@ -153,7 +162,11 @@ impl Variant {
             Variant::Indexed => (api.indexed_add)(&x.to_vec(), &y.to_vec()),
             Variant::Vectorised => (api.vectorised_add)(x.view(), y.view()).map(|z| z.to_vec()),
             Variant::Into | Variant::ParInto => {
-                let f = if self == Variant::Into { api.add_into } else { api.par_add_into };
+                let f = if self == Variant::Into {
+                    api.add_into
+                } else {
+                    api.par_add_into
+                };
                 let mut out = Laid::new(&vec![SENTINEL; out_len], out_layout);
                 match f(x.view(), y.view(), out.view_mut()) {
                     Ok(()) => Ok(out.to_vec()),
@@ -190,7 +203,7 @@ fn unbox(list: &[Box<dyn PyObject>]) -> Vec<i64> {
         .collect()
 }
 
-/// Calls `f`, re-raising a `todo!()` untouched (its message is the learner's guidance) and
+/// Calls `f`, re-raising a `todo!` stub's panic untouched (its message is the learner's guidance) and
 /// adding `context` to any other panic, so a learner knows which input made their code panic.
 fn with_panic_context<R>(context: impl FnOnce() -> String, f: impl FnOnce() -> R) -> R {
     match catch_unwind(AssertUnwindSafe(f)) {
@@ -210,11 +223,23 @@ fn with_panic_context<R>(context: impl FnOnce() -> String, f: impl FnOnce() -> R
 }
 
 /// Runs `variant` on contiguous `x` and `y` and compares the result with the oracle.
-fn expect_sum(api: &AddApi, variant: Variant, case: &str, x: &[i64], y: &[i64], layouts: [Layout; 3]) {
+fn expect_sum(
+    api: &AddApi,
+    variant: Variant,
+    case: &str,
+    x: &[i64],
+    y: &[i64],
+    layouts: [Layout; 3],
+) {
     let (lx, ly) = (Laid::new(x, layouts[0]), Laid::new(y, layouts[1]));
     let what = format!("{} on {case}", variant.name());
     let result = with_panic_context(
-        || format!("{what}: panicked; it should return the element-wise sum\n  read: {}", variant.book()),
+        || {
+            format!(
+                "{what}: panicked; it should return the element-wise sum\n  read: {}",
+                variant.book()
+            )
+        },
         || variant.run(api, &lx, &ly, layouts[2], x.len()),
     );
     match result {
@@ -234,11 +259,27 @@ fn expect_sum(api: &AddApi, variant: Variant, case: &str, x: &[i64], y: &[i64], 
 }
 
 /// Runs `variant` on inputs that break the contract and expects exactly `expected`.
-fn expect_error(api: &AddApi, variant: Variant, case: &str, x: &[i64], y: &[i64], out_len: usize, expected: AddError) {
-    let (lx, ly) = (Laid::new(x, Layout::Contiguous), Laid::new(y, Layout::Contiguous));
+fn expect_error(
+    api: &AddApi,
+    variant: Variant,
+    case: &str,
+    x: &[i64],
+    y: &[i64],
+    out_len: usize,
+    expected: AddError,
+) {
+    let (lx, ly) = (
+        Laid::new(x, Layout::Contiguous),
+        Laid::new(y, Layout::Contiguous),
+    );
     let what = format!("{} on {case}", variant.name());
     let result = with_panic_context(
-        || format!("{what}: panicked; the contract says it returns Err({expected:?})\n  read: {}", variant.book()),
+        || {
+            format!(
+                "{what}: panicked; the contract says it returns Err({expected:?})\n  read: {}",
+                variant.book()
+            )
+        },
         || variant.run(api, &lx, &ly, Layout::Contiguous, out_len),
     );
     match result {
@@ -261,7 +302,14 @@ const CONTIGUOUS: [Layout; 3] = [Layout::Contiguous; 3];
 fn correctness(api: &AddApi, variant: Variant) {
     // The tutorial's computation, small enough to read in a failure message.
     let arange5 = arange_i64(5);
-    expect_sum(api, variant, "arange(5) + arange(5)", &arange5, &arange5, CONTIGUOUS);
+    expect_sum(
+        api,
+        variant,
+        "arange(5) + arange(5)",
+        &arange5,
+        &arange5,
+        CONTIGUOUS,
+    );
     expect_sum(api, variant, "empty inputs", &[], &[], CONTIGUOUS);
     expect_sum(api, variant, "one element", &[40], &[2], CONTIGUOUS);
     // An odd length past every SIMD width, so a remainder loop is needed.
@@ -276,10 +324,34 @@ fn correctness(api: &AddApi, variant: Variant) {
         &[1, -1, i64::MIN, i64::MAX],
         CONTIGUOUS,
     );
-    expect_error(api, variant, "lengths 3 and 2", &[1, 2, 3], &[1, 2], 3, AddError::LengthMismatch { x: 3, y: 2 });
+    expect_error(
+        api,
+        variant,
+        "lengths 3 and 2",
+        &[1, 2, 3],
+        &[1, 2],
+        3,
+        AddError::LengthMismatch { x: 3, y: 2 },
+    );
     // ndarray (like numpy) would broadcast a length-1 array; the contract refuses.
-    expect_error(api, variant, "lengths 1 and 3", &[1], &[1, 2, 3], 1, AddError::LengthMismatch { x: 1, y: 3 });
-    expect_error(api, variant, "lengths 0 and 1", &[], &[7], 0, AddError::LengthMismatch { x: 0, y: 1 });
+    expect_error(
+        api,
+        variant,
+        "lengths 1 and 3",
+        &[1],
+        &[1, 2, 3],
+        1,
+        AddError::LengthMismatch { x: 1, y: 3 },
+    );
+    expect_error(
+        api,
+        variant,
+        "lengths 0 and 1",
+        &[],
+        &[7],
+        0,
+        AddError::LengthMismatch { x: 0, y: 1 },
+    );
 
     match variant {
         Variant::Naive => naive_type_error(api),
@@ -318,24 +390,47 @@ fn correctness(api: &AddApi, variant: Variant) {
     if variant == Variant::ParInto {
         // Large enough that rayon really splits the work between threads.
         let (x, y) = (seeded_i64(21, 1_000_003), seeded_i64(22, 1_000_003));
-        expect_sum(api, variant, "1,000,003 elements (split across threads)", &x, &y, CONTIGUOUS);
+        expect_sum(
+            api,
+            variant,
+            "1,000,003 elements (split across threads)",
+            &x,
+            &y,
+            CONTIGUOUS,
+        );
     }
 }
 
 /// `"a" + 1` must be reported as a `TypeError` at the right index, as Python would.
 fn naive_type_error(api: &AddApi) {
-    let x: PyList = vec![Box::new(PyInt(1)), Box::new(PyStr("a".into())), Box::new(PyInt(3))];
+    let x: PyList = vec![
+        Box::new(PyInt(1)),
+        Box::new(PyStr("a".into())),
+        Box::new(PyInt(3)),
+    ];
     let y: PyList = vec![Box::new(PyInt(1)), Box::new(PyInt(2)), Box::new(PyInt(3))];
-    let expected = AddError::Type { index: 1, left: "str", right: "int" };
+    let expected = AddError::Type {
+        index: 1,
+        left: "str",
+        right: "int",
+    };
     let book = Variant::Naive.book();
     let result = with_panic_context(
-        || format!("naive_add on [1, \"a\", 3] + [1, 2, 3]: panicked; expected Err({expected:?})\n  read: {book}"),
+        || {
+            format!(
+                "naive_add on [1, \"a\", 3] + [1, 2, 3]: panicked; expected Err({expected:?})\n  read: {book}"
+            )
+        },
         || (api.naive_add)(&x, &y),
     );
     match result {
         Err(e) if e == expected => {}
-        Err(e) => panic!("naive_add on [1, \"a\", 3] + [1, 2, 3]: returned Err({e:?}), expected Err({expected:?})\n  read: {book}"),
-        Ok(_) => panic!("naive_add on [1, \"a\", 3] + [1, 2, 3]: returned Ok, expected Err({expected:?})\n  read: {book}"),
+        Err(e) => panic!(
+            "naive_add on [1, \"a\", 3] + [1, 2, 3]: returned Err({e:?}), expected Err({expected:?})\n  read: {book}"
+        ),
+        Ok(_) => panic!(
+            "naive_add on [1, \"a\", 3] + [1, 2, 3]: returned Ok, expected Err({expected:?})\n  read: {book}"
+        ),
     }
 }
 
@@ -362,7 +457,7 @@ pub fn correctness_par_add_into(api: &AddApi) {
 /// Random inputs: equal lengths agree with the oracle in every layout; unequal lengths give
 /// `LengthMismatch` with both lengths.
 fn properties(api: &AddApi, variant: Variant) {
-    // One plain call first, outside proptest: a `todo!()` then fails with its own message
+    // One plain call first, outside proptest: a `todo!` stub then fails with its own message
     // instead of once per generated case.
     expect_sum(api, variant, "[1] + [2]", &[1], &[2], CONTIGUOUS);
 
@@ -375,8 +470,17 @@ fn properties(api: &AddApi, variant: Variant) {
             let z = variant
                 .run(api, &Laid::new(&x, lx), &Laid::new(&y, ly), lo, x.len())
                 .map_err(|e| format!("returned Err({e:?}) for equal lengths {}", x.len()))?;
-            let what = format!("{} with layouts x {lx:?}, y {ly:?}, out {lo:?}", variant.name());
-            compare(&what, book, ArrayView1::from(&oracle(&x, &y)), ArrayView1::from(&z), Tolerance::Exact)
+            let what = format!(
+                "{} with layouts x {lx:?}, y {ly:?}, out {lo:?}",
+                variant.name()
+            );
+            compare(
+                &what,
+                book,
+                ArrayView1::from(&oracle(&x, &y)),
+                ArrayView1::from(&z),
+                Tolerance::Exact,
+            )
         },
     );
     properties::check(
@@ -384,9 +488,15 @@ fn properties(api: &AddApi, variant: Variant) {
         book,
         any_length_pair(),
         |(x, y)| {
-            let (lx, ly) = (Laid::new(&x, Layout::Contiguous), Laid::new(&y, Layout::Contiguous));
+            let (lx, ly) = (
+                Laid::new(&x, Layout::Contiguous),
+                Laid::new(&y, Layout::Contiguous),
+            );
             let expected = AddError::require_equal_lengths(x.len(), y.len());
-            match (variant.run(api, &lx, &ly, Layout::Contiguous, x.len()), expected) {
+            match (
+                variant.run(api, &lx, &ly, Layout::Contiguous, x.len()),
+                expected,
+            ) {
                 (Err(e), Err(want)) if e == want => Ok(()),
                 (Ok(_), Ok(_)) => Ok(()),
                 (got, want) => Err(format!(
@@ -428,13 +538,36 @@ fn summaries(api: &AddApi, variant: Variant) -> String {
     let (sx, sy) = (seeded_i64(1, 1_000_003), seeded_i64(2, 1_000_003));
     let mut text = String::new();
     for (label, x, y) in [
-        ("arange(2000 * 2000) + arange(2000 * 2000), the tutorial's X + Y", &tutorial, &tutorial),
-        ("seeded_i64(1, 1000003) + seeded_i64(2, 1000003), wrapping", &sx, &sy),
+        (
+            "arange(2000 * 2000) + arange(2000 * 2000), the tutorial's X + Y",
+            &tutorial,
+            &tutorial,
+        ),
+        (
+            "seeded_i64(1, 1000003) + seeded_i64(2, 1000003), wrapping",
+            &sx,
+            &sy,
+        ),
     ] {
         let z = variant
-            .run(api, &Laid::new(x, Layout::Contiguous), &Laid::new(y, Layout::Contiguous), Layout::Contiguous, x.len())
-            .unwrap_or_else(|e| panic!("{}: returned Err({e}) on valid input\n  read: {}", variant.name(), variant.book()));
-        text.push_str(&format!("{label}\n{}\n", Summary::of_i64(ArrayView1::from(&z))));
+            .run(
+                api,
+                &Laid::new(x, Layout::Contiguous),
+                &Laid::new(y, Layout::Contiguous),
+                Layout::Contiguous,
+                x.len(),
+            )
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{}: returned Err({e}) on valid input\n  read: {}",
+                    variant.name(),
+                    variant.book()
+                )
+            });
+        text.push_str(&format!(
+            "{label}\n{}\n",
+            Summary::of_i64(ArrayView1::from(&z))
+        ));
     }
     text
 }
@@ -501,7 +634,10 @@ pub fn mechanism_add_into_allocates_nothing(api: &AddApi) {
         (api.add_into)(ArrayView1::from(&x), ArrayView1::from(&y), out.view_mut())
     });
     if let Err(e) = result {
-        panic!("add_into: returned Err({e}) on valid input\n  read: {}", Variant::Into.book());
+        panic!(
+            "add_into: returned Err({e}) on valid input\n  read: {}",
+            Variant::Into.book()
+        );
     }
     assert!(
         allocations == 0,
@@ -518,7 +654,10 @@ pub fn mechanism_vectorised_add_allocates_once(api: &AddApi) {
     let (result, allocations) =
         count_allocations(|| (api.vectorised_add)(ArrayView1::from(&x), ArrayView1::from(&y)));
     if let Err(e) = result {
-        panic!("vectorised_add: returned Err({e}) on valid input\n  read: {}", Variant::Vectorised.book());
+        panic!(
+            "vectorised_add: returned Err({e}) on valid input\n  read: {}",
+            Variant::Vectorised.book()
+        );
     }
     assert!(
         allocations <= 1,

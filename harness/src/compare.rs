@@ -98,7 +98,10 @@ where
     };
     let shown: Vec<_> = mismatches.by_ref().take(MORE_MISMATCHES_SHOWN).collect();
     let count = 1 + shown.len() + mismatches.count();
-    let _ = writeln!(report, "{what}: the result differs from the expected values");
+    let _ = writeln!(
+        report,
+        "{what}: the result differs from the expected values"
+    );
     let _ = writeln!(report, "  shape: {:?} (as expected)", expected.shape());
     let _ = writeln!(
         report,

@@ -16,8 +16,12 @@ pub const CASES: u32 = 96;
 /// Runs `property` on `CASES` inputs drawn from `strategy`; on failure, shrinks to a small
 /// counterexample and panics with it. `property` returns `Err(report)` to fail.
 #[track_caller]
-pub fn check<S>(what: &str, book: &str, strategy: S, property: impl Fn(S::Value) -> Result<(), String>)
-where
+pub fn check<S>(
+    what: &str,
+    book: &str,
+    strategy: S,
+    property: impl Fn(S::Value) -> Result<(), String>,
+) where
     S: Strategy,
     S::Value: std::fmt::Debug,
 {
@@ -28,7 +32,9 @@ where
     };
     let rng = TestRng::deterministic_rng(RngAlgorithm::ChaCha);
     let mut runner = TestRunner::new_with_rng(config, rng);
-    let result = runner.run(&strategy, |value| property(value).map_err(TestCaseError::fail));
+    let result = runner.run(&strategy, |value| {
+        property(value).map_err(TestCaseError::fail)
+    });
     match result {
         Ok(()) => {}
         Err(TestError::Fail(reason, minimal)) => panic!(

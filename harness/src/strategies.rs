@@ -76,7 +76,9 @@ impl Laid {
             Layout::Strided => {
                 // Odd positions hold a sentinel that a stride-ignoring read would pick up.
                 let mut backing = Array1::from_elem(2 * len, 0x5EED_5EED_i64);
-                backing.slice_mut(s![..;2]).assign(&ArrayView1::from(values));
+                backing
+                    .slice_mut(s![..;2])
+                    .assign(&ArrayView1::from(values));
                 backing
             }
             Layout::Reversed => values.iter().rev().copied().collect(),

@@ -48,7 +48,11 @@ impl fmt::Display for Summary {
         writeln!(f, "shape:    {:?}", self.shape)?;
         writeln!(f, "min:      {}", show(self.min.map(|v| v.to_string())))?;
         writeln!(f, "max:      {}", show(self.max.map(|v| v.to_string())))?;
-        writeln!(f, "mean:     {}", show(self.mean.map(|v| format!("{v:.3}"))))?;
+        writeln!(
+            f,
+            "mean:     {}",
+            show(self.mean.map(|v| format!("{v:.3}")))
+        )?;
         write!(f, "checksum: {:016x}", self.checksum)
     }
 }

@@ -146,8 +146,14 @@ impl Speedup<'_> {
             panic!(
                 "timing: {} should be at least {:.1}x faster than {}, but the ratio was {ratio:.2}x\n  \
                  {}: {fast}\n  {}: {slow}\n  threshold {:.1}x; {}\n  read: {}",
-                self.fast, self.at_least, self.slow, self.fast, self.slow, self.at_least,
-                self.measured, self.book
+                self.fast,
+                self.at_least,
+                self.slow,
+                self.fast,
+                self.slow,
+                self.at_least,
+                self.measured,
+                self.book
             );
         }
         println!(

@@ -12,7 +12,12 @@ harness::install_counting_allocator!();
 
 /// Runs `check_fn` on `mutant` (through the same path as a generated test) and passes only
 /// if the check panics with a message that names `expected_in_message`.
-fn expect_rejection(check_name: &str, check_fn: fn(&AddApi), mutant: AddApi, expected_in_message: &str) {
+fn expect_rejection(
+    check_name: &str,
+    check_fn: fn(&AddApi),
+    mutant: AddApi,
+    expected_in_message: &str,
+) {
     let outcome = std::panic::catch_unwind(|| {
         check::run(check_name, cfg!(debug_assertions), || check_fn(&mutant))
     });
@@ -41,7 +46,9 @@ fn expect_rejection(check_name: &str, check_fn: fn(&AddApi), mutant: AddApi, exp
 /// Forgets the last element (an off-by-one `0..len - 1`, guarded against empty input).
 fn indexed_skips_last(x: &[i64], y: &[i64]) -> Result<Vec<i64>, AddError> {
     let len = AddError::require_equal_lengths(x.len(), y.len())?;
-    let mut z: Vec<i64> = (0..len.saturating_sub(1)).map(|i| x[i].wrapping_add(y[i])).collect();
+    let mut z: Vec<i64> = (0..len.saturating_sub(1))
+        .map(|i| x[i].wrapping_add(y[i]))
+        .collect();
     if len > 0 {
         z.push(0);
     }
@@ -69,38 +76,63 @@ fn indexed_unrolled_drops_remainder(x: &[i64], y: &[i64]) -> Result<Vec<i64>, Ad
 }
 
 /// Panics on mismatched lengths instead of returning the error.
-fn vectorised_panics_on_mismatch(x: ArrayView1<i64>, y: ArrayView1<i64>) -> Result<Array1<i64>, AddError> {
+fn vectorised_panics_on_mismatch(
+    x: ArrayView1<i64>,
+    y: ArrayView1<i64>,
+) -> Result<Array1<i64>, AddError> {
     assert_eq!(x.len(), y.len(), "lengths differ");
-    Ok(Zip::from(&x).and(&y).map_collect(|&a, &b| a.wrapping_add(b)))
+    Ok(Zip::from(&x)
+        .and(&y)
+        .map_collect(|&a, &b| a.wrapping_add(b)))
 }
 
 /// Leans on ndarray's `+`, which broadcasts a length-1 operand instead of refusing it.
 fn vectorised_broadcasts(x: ArrayView1<i64>, y: ArrayView1<i64>) -> Result<Array1<i64>, AddError> {
     if x.len() != y.len() && x.len() != 1 && y.len() != 1 {
-        return Err(AddError::LengthMismatch { x: x.len(), y: y.len() });
+        return Err(AddError::LengthMismatch {
+            x: x.len(),
+            y: y.len(),
+        });
     }
     Ok(&x + &y)
 }
 
 /// Saturates instead of wrapping on overflow: the wrong overflow policy.
-fn add_into_saturates(x: ArrayView1<i64>, y: ArrayView1<i64>, out: ArrayViewMut1<i64>) -> Result<(), AddError> {
+fn add_into_saturates(
+    x: ArrayView1<i64>,
+    y: ArrayView1<i64>,
+    out: ArrayViewMut1<i64>,
+) -> Result<(), AddError> {
     let len = AddError::require_equal_lengths(x.len(), y.len())?;
     AddError::require_output_length(len, out.len())?;
-    Zip::from(out).and(&x).and(&y).for_each(|z, &a, &b| *z = a.saturating_add(b));
+    Zip::from(out)
+        .and(&x)
+        .and(&y)
+        .for_each(|z, &a, &b| *z = a.saturating_add(b));
     Ok(())
 }
 
 /// Computes into a temporary array, then copies it into `out`: correct, but allocates.
-fn add_into_via_temporary(x: ArrayView1<i64>, y: ArrayView1<i64>, mut out: ArrayViewMut1<i64>) -> Result<(), AddError> {
+fn add_into_via_temporary(
+    x: ArrayView1<i64>,
+    y: ArrayView1<i64>,
+    mut out: ArrayViewMut1<i64>,
+) -> Result<(), AddError> {
     let len = AddError::require_equal_lengths(x.len(), y.len())?;
     AddError::require_output_length(len, out.len())?;
-    let z = Zip::from(&x).and(&y).map_collect(|&a, &b| a.wrapping_add(b));
+    let z = Zip::from(&x)
+        .and(&y)
+        .map_collect(|&a, &b| a.wrapping_add(b));
     out.assign(&z);
     Ok(())
 }
 
 /// Writes into `out` before checking its length, then reports the mismatch.
-fn par_add_into_writes_before_checking(x: ArrayView1<i64>, y: ArrayView1<i64>, mut out: ArrayViewMut1<i64>) -> Result<(), AddError> {
+fn par_add_into_writes_before_checking(
+    x: ArrayView1<i64>,
+    y: ArrayView1<i64>,
+    mut out: ArrayViewMut1<i64>,
+) -> Result<(), AddError> {
     let len = AddError::require_equal_lengths(x.len(), y.len())?;
     for (i, z) in out.iter_mut().enumerate().take(len) {
         *z = x[i].wrapping_add(y[i]);
@@ -110,7 +142,11 @@ fn par_add_into_writes_before_checking(x: ArrayView1<i64>, y: ArrayView1<i64>, m
 }
 
 /// Reads `x` and `y` as if they were contiguous, ignoring the views' strides.
-fn par_add_into_ignores_strides(x: ArrayView1<i64>, y: ArrayView1<i64>, mut out: ArrayViewMut1<i64>) -> Result<(), AddError> {
+fn par_add_into_ignores_strides(
+    x: ArrayView1<i64>,
+    y: ArrayView1<i64>,
+    mut out: ArrayViewMut1<i64>,
+) -> Result<(), AddError> {
     let len = AddError::require_equal_lengths(x.len(), y.len())?;
     AddError::require_output_length(len, out.len())?;
     // SAFETY (of the mutant's reads): every element read lies inside the backing array of
@@ -126,7 +162,10 @@ fn par_add_into_ignores_strides(x: ArrayView1<i64>, y: ArrayView1<i64>, mut out:
 }
 
 /// The "vectorised" add that is secretly the boxed model.
-fn vectorised_secretly_boxed(x: ArrayView1<i64>, y: ArrayView1<i64>) -> Result<Array1<i64>, AddError> {
+fn vectorised_secretly_boxed(
+    x: ArrayView1<i64>,
+    y: ArrayView1<i64>,
+) -> Result<Array1<i64>, AddError> {
     let bx = py_list(&x.to_vec());
     let by = py_list(&y.to_vec());
     let z = solution_01::naive_add(&bx, &by)?;
@@ -134,9 +173,15 @@ fn vectorised_secretly_boxed(x: ArrayView1<i64>, y: ArrayView1<i64>) -> Result<A
 }
 
 /// Checks the lengths, then stops at the first type error without reporting it.
-fn naive_ignores_type_errors(x: &[Box<dyn PyObject>], y: &[Box<dyn PyObject>]) -> Result<PyList, AddError> {
+fn naive_ignores_type_errors(
+    x: &[Box<dyn PyObject>],
+    y: &[Box<dyn PyObject>],
+) -> Result<PyList, AddError> {
     AddError::require_equal_lengths(x.len(), y.len())?;
-    Ok(x.iter().zip(y).map_while(|(a, b)| a.add(b.as_ref()).ok()).collect())
+    Ok(x.iter()
+        .zip(y)
+        .map_while(|(a, b)| a.add(b.as_ref()).ok())
+        .collect())
 }
 
 // --- which check rejects which mutant ----------------------------------------------------
@@ -144,11 +189,20 @@ fn naive_ignores_type_errors(x: &[Box<dyn PyObject>], y: &[Box<dyn PyObject>]) -
 #[test]
 fn reference_passes_every_check_it_is_compared_with_here() {
     for (name, check_fn) in [
-        ("correctness_indexed_add", add::correctness_indexed_add as fn(&AddApi)),
-        ("correctness_vectorised_add", add::correctness_vectorised_add),
+        (
+            "correctness_indexed_add",
+            add::correctness_indexed_add as fn(&AddApi),
+        ),
+        (
+            "correctness_vectorised_add",
+            add::correctness_vectorised_add,
+        ),
         ("correctness_par_add_into", add::correctness_par_add_into),
         ("properties_add_into", add::properties_add_into),
-        ("mechanism_add_into_allocates_nothing", add::mechanism_add_into_allocates_nothing),
+        (
+            "mechanism_add_into_allocates_nothing",
+            add::mechanism_add_into_allocates_nothing,
+        ),
     ] {
         check::run(name, cfg!(debug_assertions), || check_fn(&REFERENCE));
     }
@@ -156,72 +210,168 @@ fn reference_passes_every_check_it_is_compared_with_here() {
 
 #[test]
 fn correctness_rejects_skipping_the_last_element() {
-    let mutant = AddApi { indexed_add: indexed_skips_last, ..REFERENCE };
-    expect_rejection("correctness_indexed_add", add::correctness_indexed_add, mutant, "first at [4]: expected 8, actual 0");
+    let mutant = AddApi {
+        indexed_add: indexed_skips_last,
+        ..REFERENCE
+    };
+    expect_rejection(
+        "correctness_indexed_add",
+        add::correctness_indexed_add,
+        mutant,
+        "first at [4]: expected 8, actual 0",
+    );
 }
 
 #[test]
 fn correctness_rejects_panicking_on_mismatched_lengths() {
-    let mutant = AddApi { vectorised_add: vectorised_panics_on_mismatch, ..REFERENCE };
-    expect_rejection("correctness_vectorised_add", add::correctness_vectorised_add, mutant, "the contract says it returns Err(LengthMismatch { x: 3, y: 2 })");
+    let mutant = AddApi {
+        vectorised_add: vectorised_panics_on_mismatch,
+        ..REFERENCE
+    };
+    expect_rejection(
+        "correctness_vectorised_add",
+        add::correctness_vectorised_add,
+        mutant,
+        "the contract says it returns Err(LengthMismatch { x: 3, y: 2 })",
+    );
 }
 
 #[test]
 fn correctness_rejects_broadcasting() {
-    let mutant = AddApi { vectorised_add: vectorised_broadcasts, ..REFERENCE };
-    expect_rejection("correctness_vectorised_add", add::correctness_vectorised_add, mutant, "on lengths 1 and 3: returned Ok");
+    let mutant = AddApi {
+        vectorised_add: vectorised_broadcasts,
+        ..REFERENCE
+    };
+    expect_rejection(
+        "correctness_vectorised_add",
+        add::correctness_vectorised_add,
+        mutant,
+        "on lengths 1 and 3: returned Ok",
+    );
 }
 
 #[test]
 fn correctness_rejects_writing_output_before_checking_it() {
-    let mutant = AddApi { par_add_into: par_add_into_writes_before_checking, ..REFERENCE };
-    expect_rejection("correctness_par_add_into", add::correctness_par_add_into, mutant, "had already written into `out`");
+    let mutant = AddApi {
+        par_add_into: par_add_into_writes_before_checking,
+        ..REFERENCE
+    };
+    expect_rejection(
+        "correctness_par_add_into",
+        add::correctness_par_add_into,
+        mutant,
+        "had already written into `out`",
+    );
 }
 
 #[test]
 fn correctness_rejects_ignoring_strides() {
-    let mutant = AddApi { par_add_into: par_add_into_ignores_strides, ..REFERENCE };
-    expect_rejection("correctness_par_add_into", add::correctness_par_add_into, mutant, "non-contiguous views");
+    let mutant = AddApi {
+        par_add_into: par_add_into_ignores_strides,
+        ..REFERENCE
+    };
+    expect_rejection(
+        "correctness_par_add_into",
+        add::correctness_par_add_into,
+        mutant,
+        "non-contiguous views",
+    );
 }
 
 #[test]
 fn correctness_rejects_swallowing_type_errors() {
-    let mutant = AddApi { naive_add: naive_ignores_type_errors, ..REFERENCE };
-    expect_rejection("correctness_naive_add", add::correctness_naive_add, mutant, "returned Ok, expected Err(Type { index: 1, left: \"str\", right: \"int\" })");
+    let mutant = AddApi {
+        naive_add: naive_ignores_type_errors,
+        ..REFERENCE
+    };
+    expect_rejection(
+        "correctness_naive_add",
+        add::correctness_naive_add,
+        mutant,
+        "returned Ok, expected Err(Type { index: 1, left: \"str\", right: \"int\" })",
+    );
 }
 
 #[test]
 fn properties_reject_the_wrong_overflow_policy() {
-    let mutant = AddApi { add_into: add_into_saturates, ..REFERENCE };
-    expect_rejection("properties_add_into", add::properties_add_into, mutant, "proptest shrank the input");
+    let mutant = AddApi {
+        add_into: add_into_saturates,
+        ..REFERENCE
+    };
+    expect_rejection(
+        "properties_add_into",
+        add::properties_add_into,
+        mutant,
+        "proptest shrank the input",
+    );
 }
 
 #[test]
 fn properties_reject_an_unrolled_loop_that_drops_its_remainder() {
-    let mutant = AddApi { indexed_add: indexed_unrolled_drops_remainder, ..REFERENCE };
-    expect_rejection("properties_indexed_add", add::properties_indexed_add, mutant, "input: ((");
+    let mutant = AddApi {
+        indexed_add: indexed_unrolled_drops_remainder,
+        ..REFERENCE
+    };
+    expect_rejection(
+        "properties_indexed_add",
+        add::properties_indexed_add,
+        mutant,
+        "input: ((",
+    );
 }
 
 #[test]
 fn mechanism_rejects_an_in_place_add_that_allocates() {
-    let mutant = AddApi { add_into: add_into_via_temporary, ..REFERENCE };
-    expect_rejection("mechanism_add_into_allocates_nothing", add::mechanism_add_into_allocates_nothing, mutant, "made 1 heap allocation(s)");
+    let mutant = AddApi {
+        add_into: add_into_via_temporary,
+        ..REFERENCE
+    };
+    expect_rejection(
+        "mechanism_add_into_allocates_nothing",
+        add::mechanism_add_into_allocates_nothing,
+        mutant,
+        "made 1 heap allocation(s)",
+    );
 }
 
 #[test]
 fn mechanism_rejects_a_vectorised_add_that_boxes() {
-    let mutant = AddApi { vectorised_add: vectorised_secretly_boxed, ..REFERENCE };
-    expect_rejection("mechanism_vectorised_add_allocates_once", add::mechanism_vectorised_add_allocates_once, mutant, "heap allocations adding 100000 elements");
+    let mutant = AddApi {
+        vectorised_add: vectorised_secretly_boxed,
+        ..REFERENCE
+    };
+    expect_rejection(
+        "mechanism_vectorised_add_allocates_once",
+        add::mechanism_vectorised_add_allocates_once,
+        mutant,
+        "heap allocations adding 100000 elements",
+    );
 }
 
 #[test]
 fn snapshot_rejects_skipping_the_last_element() {
-    let mutant = AddApi { indexed_add: indexed_skips_last, ..REFERENCE };
-    expect_rejection("snapshot_tutorial_add", add::snapshot_tutorial_add, mutant, "the summary of indexed_add's output differs");
+    let mutant = AddApi {
+        indexed_add: indexed_skips_last,
+        ..REFERENCE
+    };
+    expect_rejection(
+        "snapshot_tutorial_add",
+        add::snapshot_tutorial_add,
+        mutant,
+        "the summary of indexed_add's output differs",
+    );
 }
 
 #[test]
 fn timing_rejects_a_vectorised_add_that_is_secretly_boxed() {
-    let mutant = AddApi { vectorised_add: vectorised_secretly_boxed, ..REFERENCE };
-    expect_rejection("timing_vectorised_add_vs_boxed_model", add::timing_vectorised_add_vs_boxed_model, mutant, "should be at least");
+    let mutant = AddApi {
+        vectorised_add: vectorised_secretly_boxed,
+        ..REFERENCE
+    };
+    expect_rejection(
+        "timing_vectorised_add_vs_boxed_model",
+        add::timing_vectorised_add_vs_boxed_model,
+        mutant,
+        "should be at least",
+    );
 }

@@ -22,7 +22,9 @@ pub mod vectorised;
 
 // Given: the error type and the boxed model of Python objects are not part of the exercise.
 // Read them in solutions/01-add/src/error.rs and solutions/01-add/src/pyobject.rs.
-pub use solution_01::{AddError, PyFloat, PyInt, PyList, PyObject, PyStr, TypeError, py_list, to_i64_vec};
+pub use solution_01::{
+    AddError, PyFloat, PyInt, PyList, PyObject, PyStr, TypeError, py_list, to_i64_vec,
+};
 
 pub use in_place::add_into;
 pub use indexed::indexed_add;

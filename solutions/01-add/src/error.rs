@@ -45,10 +45,9 @@ impl fmt::Display for AddError {
                 "cannot add arrays of different lengths: x has {x} elements, y has {y} \
                  (this course never broadcasts)"
             ),
-            AddError::OutputLengthMismatch { inputs, out } => write!(
-                f,
-                "output has {out} elements but the inputs have {inputs}"
-            ),
+            AddError::OutputLengthMismatch { inputs, out } => {
+                write!(f, "output has {out} elements but the inputs have {inputs}")
+            }
             AddError::Type { index, left, right } => write!(
                 f,
                 "TypeError at index {index}: unsupported operand type(s) for +: '{left}' and '{right}'"

@@ -21,6 +21,8 @@ use crate::AddError;
 /// ```
 pub fn vectorised_add(x: ArrayView1<i64>, y: ArrayView1<i64>) -> Result<Array1<i64>, AddError> {
     AddError::require_equal_lengths(x.len(), y.len())?;
-    Ok(Zip::from(&x).and(&y).map_collect(|&a, &b| a.wrapping_add(b)))
+    Ok(Zip::from(&x)
+        .and(&y)
+        .map_collect(|&a, &b| a.wrapping_add(b)))
 }
 // ANCHOR_END: vectorised_add

@@ -1,0 +1,194 @@
+//! Book checks that `mdbook build` does not make: a missing `{{#include}}` file or anchor is
+//! only a warning there, and the build still succeeds.
+
+use std::fs;
+use std::path::Path;
+
+use crate::course::Section;
+
+/// One `{{#include …}}` (or `{{#rustdoc_include …}}`) found in a chapter.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Include {
+    pub path: String,
+    pub anchor: Option<String>,
+}
+
+/// Finds every include directive in `markdown`.
+pub fn includes(markdown: &str) -> Vec<Include> {
+    let mut found = Vec::new();
+    for directive in ["{{#include ", "{{#rustdoc_include "] {
+        let mut rest = markdown;
+        while let Some(start) = rest.find(directive) {
+            let after = &rest[start + directive.len()..];
+            let Some(end) = after.find("}}") else { break };
+            let target = after[..end].trim();
+            let (path, anchor) = match target.split_once(':') {
+                Some((path, anchor)) => (path, Some(anchor.to_string())),
+                None => (target, None),
+            };
+            found.push(Include {
+                path: path.to_string(),
+                anchor,
+            });
+            rest = &after[end..];
+        }
+    }
+    found
+}
+
+/// The lines between `ANCHOR: name` and `ANCHOR_END: name`, without other anchor markers.
+pub fn anchor_body(source: &str, name: &str) -> Option<String> {
+    let is_marker = |line: &str, kind: &str| {
+        line.trim_start()
+            .strip_prefix("//")
+            .map(str::trim)
+            .and_then(|l| l.strip_prefix(kind))
+            .is_some_and(|n| n.trim() == name)
+    };
+    let mut lines = source.lines().skip_while(|l| !is_marker(l, "ANCHOR:"));
+    lines.next()?;
+    let mut body = Vec::new();
+    for line in lines {
+        if is_marker(line, "ANCHOR_END:") {
+            let text: Vec<&str> = body
+                .into_iter()
+                .filter(|l: &&str| !l.contains("ANCHOR:") && !l.contains("ANCHOR_END:"))
+                .collect();
+            return Some(text.join("\n"));
+        }
+        body.push(line);
+    }
+    None
+}
+
+/// Problems with the includes of one chapter file.
+pub fn check_includes(chapter: &Path) -> Vec<String> {
+    let Ok(markdown) = fs::read_to_string(chapter) else {
+        return vec![format!("{}: cannot read", chapter.display())];
+    };
+    let dir = chapter.parent().unwrap_or(Path::new("."));
+    let mut problems = Vec::new();
+    for include in includes(&markdown) {
+        let where_ = format!("{}: {{{{#include {}}}}}", chapter.display(), include.path);
+        let target = dir.join(&include.path);
+        let Ok(source) = fs::read_to_string(&target) else {
+            problems.push(format!("{where_}: no such file {}", target.display()));
+            continue;
+        };
+        match &include.anchor {
+            None => {}
+            Some(anchor) if anchor.chars().next().is_some_and(|c| c.is_ascii_digit()) => problems
+                .push(format!(
+                    "{where_}:{anchor}: include by named anchor, never by line numbers"
+                )),
+            Some(anchor) => match anchor_body(&source, anchor) {
+                None => problems.push(format!(
+                    "{where_}:{anchor}: no anchor '{anchor}' in {}",
+                    target.display()
+                )),
+                Some(body) if body.trim().is_empty() => {
+                    problems.push(format!("{where_}:{anchor}: anchor '{anchor}' is empty"))
+                }
+                Some(_) => {}
+            },
+        }
+    }
+    problems
+}
+
+/// Every exercise has a chapter listed in SUMMARY.md, and every numbered chapter an exercise.
+pub fn check_chapters(root: &Path, sections: &[Section]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let summary = fs::read_to_string(root.join("book/src/SUMMARY.md")).unwrap_or_default();
+    for section in sections {
+        let chapter = section.chapter(root);
+        if !chapter.exists() {
+            problems.push(format!(
+                "exercise {} has no chapter {}",
+                section.dir_name(),
+                chapter.display()
+            ));
+        }
+        if !summary.contains(&format!("({}.md)", section.dir_name())) {
+            problems.push(format!(
+                "book/src/SUMMARY.md does not list {}.md",
+                section.dir_name()
+            ));
+        }
+        if !section.solution_dir(root).exists() {
+            problems.push(format!(
+                "exercise {} has no solution {}",
+                section.dir_name(),
+                section.solution_dir(root).display()
+            ));
+        }
+    }
+    let chapters = crate::course::names_in(&root.join("book/src")).unwrap_or_default();
+    for name in chapters {
+        let Some(stem) = name.strip_suffix(".md") else {
+            continue;
+        };
+        if let Some(section) = crate::course::parse_section(stem)
+            && !section.exercise_dir(root).exists()
+        {
+            problems.push(format!(
+                "chapter book/src/{name} has no exercise {}",
+                section.exercise_dir(root).display()
+            ));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_includes_with_and_without_anchors() {
+        let md = "a {{#include ../x.rs:body}} b {{#rustdoc_include y.rs}} c";
+        assert_eq!(
+            includes(md),
+            vec![
+                Include {
+                    path: "../x.rs".into(),
+                    anchor: Some("body".into())
+                },
+                Include {
+                    path: "y.rs".into(),
+                    anchor: None
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn anchor_bodies_are_found_and_empty_ones_detected() {
+        let src = "// ANCHOR: a\nfn a() {}\n// ANCHOR_END: a\n// ANCHOR: e\n// ANCHOR_END: e\n";
+        assert_eq!(anchor_body(src, "a").as_deref(), Some("fn a() {}"));
+        assert_eq!(anchor_body(src, "e").as_deref(), Some(""));
+        assert_eq!(anchor_body(src, "missing"), None);
+    }
+
+    #[test]
+    fn line_number_includes_and_missing_anchors_are_problems() {
+        let dir = std::env::temp_dir().join(format!("xtask-book-test-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(
+            dir.join("code.rs"),
+            "// ANCHOR: ok\nfn f() {}\n// ANCHOR_END: ok\n",
+        )
+        .unwrap();
+        fs::write(
+            dir.join("ch.md"),
+            "{{#include code.rs:ok}}\n{{#include code.rs:3:5}}\n{{#include code.rs:nope}}\n{{#include gone.rs}}\n",
+        )
+        .unwrap();
+        let problems = check_includes(&dir.join("ch.md"));
+        fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(problems.len(), 3, "{problems:#?}");
+        assert!(problems[0].contains("never by line numbers"));
+        assert!(problems[1].contains("no anchor 'nope'"));
+        assert!(problems[2].contains("no such file"));
+    }
+}

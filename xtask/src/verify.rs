@@ -1,0 +1,360 @@
+//! `cargo xtask verify`: proves the course is sound, step by step, and reports every
+//! problem found rather than stopping at the first.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use crate::book;
+use crate::cargo::{capture, cargo, workspace_root};
+use crate::course::{self, Section};
+use crate::stubs;
+
+/// A step's one-line summary, or every problem it found.
+type StepResult = Result<String, Vec<String>>;
+/// A named step of the verification.
+type Step<'a> = (&'static str, Box<dyn Fn() -> StepResult + 'a>);
+
+pub fn run() -> Result<(), String> {
+    let root = workspace_root();
+    let sections = course::sections(&root)?;
+    if sections.is_empty() {
+        return Err("no sections found under exercises/".into());
+    }
+    let names: Vec<String> = sections.iter().map(Section::dir_name).collect();
+    println!("verify: sections {}\n", names.join(", "));
+
+    let steps: Vec<Step> = vec![
+        (
+            "solutions pass every check; every mutant is rejected",
+            Box::new(|| solutions_pass(&sections)),
+        ),
+        (
+            "every check group has a mutant that proves it can fail",
+            Box::new(|| mutants_cover_groups(&sections)),
+        ),
+        (
+            "pristine stubs fail every check with a todo! naming the book",
+            Box::new(|| stubs_fail(&sections)),
+        ),
+        (
+            "stubs with the solution's bodies pasted in pass",
+            Box::new(|| pasted_solutions_pass(&root, &sections)),
+        ),
+        (
+            "no todo!/unimplemented! left in solutions, harness or tooling",
+            Box::new(|| no_todo_left(&root)),
+        ),
+        (
+            "chapters match exercises; every include names a file and a non-empty anchor",
+            Box::new(|| book_is_consistent(&root, &sections)),
+        ),
+        ("`mdbook build` succeeds", Box::new(|| mdbook_builds(&root))),
+    ];
+
+    let mut failed = Vec::new();
+    for (i, (title, step)) in steps.iter().enumerate() {
+        println!("[{}/{}] {title}", i + 1, steps.len());
+        match step() {
+            Ok(summary) => println!("  ok: {summary}\n"),
+            Err(problems) => {
+                for p in &problems {
+                    println!("  FAILED: {p}");
+                }
+                println!();
+                failed.push(*title);
+            }
+        }
+    }
+    if failed.is_empty() {
+        println!("verify: all {} steps passed", steps.len());
+        Ok(())
+    } else {
+        Err(format!(
+            "{} of {} steps failed: {}",
+            failed.len(),
+            steps.len(),
+            failed.join("; ")
+        ))
+    }
+}
+
+fn solutions_pass(sections: &[Section]) -> StepResult {
+    let mut command = cargo();
+    command.args(["test", "--package", "harness"]);
+    for s in sections {
+        command.args(["--package", &s.solution_package()]);
+    }
+    let out = capture(command).map_err(|e| vec![e])?;
+    let passed = count_passed(&out.text);
+    if out.success {
+        Ok(format!(
+            "{passed} tests passed (solutions, harness and its mutant tests)"
+        ))
+    } else {
+        Err(vec![format!("tests failed:\n{}", tail(&out.text, 60))])
+    }
+}
+
+fn list_tests(package: &str, test_target: Option<&str>) -> Result<Vec<String>, Vec<String>> {
+    let mut command = cargo();
+    command.args(["test", "--package", package]);
+    if let Some(target) = test_target {
+        command.args(["--test", target]);
+    }
+    command.args(["--", "--list"]);
+    let out = capture(command).map_err(|e| vec![e])?;
+    if !out.success {
+        return Err(vec![format!(
+            "could not list the tests of {package}:\n{}",
+            tail(&out.text, 30)
+        )]);
+    }
+    Ok(stubs::listed_tests(&out.text))
+}
+
+fn mutants_cover_groups(sections: &[Section]) -> StepResult {
+    let mut problems = Vec::new();
+    let mut covered = 0;
+    for s in sections {
+        let checks = list_tests(&s.exercise_package(), Some("checks"))?;
+        let mutants = list_tests("harness", Some(&s.mutants_test()))?;
+        let mut groups: Vec<&str> = checks.iter().map(|c| stubs::group(c)).collect();
+        groups.dedup();
+        for group in groups {
+            if mutants.iter().any(|m| stubs::group(m) == group) {
+                covered += 1;
+            } else {
+                problems.push(format!(
+                    "section {}: no mutant test in harness/tests/{}.rs starts with `{group}_`",
+                    s.dir_name(),
+                    s.mutants_test()
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(format!("{covered} check groups each have a mutant"))
+    } else {
+        Err(problems)
+    }
+}
+
+fn stubs_fail(sections: &[Section]) -> StepResult {
+    let mut problems = Vec::new();
+    let mut total = 0;
+    for s in sections {
+        let package = s.exercise_package();
+        let checks = list_tests(&package, Some("checks"))?;
+        let mut command = cargo();
+        command.args([
+            "test",
+            "--package",
+            &package,
+            "--test",
+            "checks",
+            "--no-fail-fast",
+        ]);
+        let out = capture(command).map_err(|e| vec![e])?;
+        if out.success {
+            problems.push(format!("{package}: the pristine stubs PASSED their checks"));
+            continue;
+        }
+        let failures = stubs::failures(&out.text);
+        for check in &checks {
+            match failures.get(check) {
+                None => problems.push(format!("{package}: {check} passed on the pristine stub")),
+                Some(text) if !text.contains("not yet implemented") => problems.push(format!(
+                    "{package}: {check} failed, but not with the stub's todo! message:\n{}",
+                    tail(text, 12)
+                )),
+                Some(text) if !text.contains("book §") => problems.push(format!(
+                    "{package}: {check}'s todo! message does not name a book section:\n{}",
+                    tail(text, 12)
+                )),
+                Some(_) => total += 1,
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(format!(
+            "{total} checks fail on the stubs, each with a todo! naming a book section"
+        ))
+    } else {
+        Err(problems)
+    }
+}
+
+/// Copies the workspace to a scratch directory, replaces every stub file that still holds a
+/// `todo!` with the solution's file of the same name, and runs the exercise's checks there.
+fn pasted_solutions_pass(root: &Path, sections: &[Section]) -> StepResult {
+    let scratch = root.join("target/xtask-pasted");
+    let _ = fs::remove_dir_all(&scratch);
+    copy_tree(root, &scratch).map_err(|e| vec![format!("copying the workspace: {e}")])?;
+    let mut problems = Vec::new();
+    let mut pasted = 0;
+    for s in sections {
+        for stub in course::rust_files(&s.exercise_dir(&scratch).join("src")) {
+            let text = fs::read_to_string(&stub).unwrap_or_default();
+            if !text.contains("todo!(") {
+                continue;
+            }
+            let relative = stub
+                .strip_prefix(s.exercise_dir(&scratch))
+                .expect("below the exercise");
+            let solution_file = s.solution_dir(root).join(relative);
+            match fs::copy(&solution_file, &stub) {
+                Ok(_) => pasted += 1,
+                Err(e) => problems.push(format!(
+                    "{}: stub {} has no solution counterpart {} ({e})",
+                    s.dir_name(),
+                    relative.display(),
+                    solution_file.display()
+                )),
+            }
+        }
+        let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        command
+            .current_dir(&scratch)
+            // Reuse the compiled dependencies; the copied workspace crates get their own
+            // artifacts because their paths differ.
+            .env("CARGO_TARGET_DIR", root.join("target"))
+            .args(["test", "--package", &s.exercise_package()]);
+        let out = capture(command).map_err(|e| vec![e])?;
+        if !out.success {
+            problems.push(format!(
+                "{} with the solution pasted in fails:\n{}",
+                s.exercise_package(),
+                tail(&out.text, 40)
+            ));
+        }
+    }
+    let _ = fs::remove_dir_all(&scratch);
+    if problems.is_empty() {
+        Ok(format!(
+            "{pasted} stub files replaced; every exercise passes"
+        ))
+    } else {
+        Err(problems)
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if matches!(name.to_str(), Some("target" | ".git" | "build")) {
+            continue;
+        }
+        let (src, dst) = (entry.path(), to.join(&name));
+        if entry.file_type()?.is_dir() {
+            copy_tree(&src, &dst)?;
+        } else {
+            fs::copy(&src, &dst)?;
+        }
+    }
+    Ok(())
+}
+
+fn no_todo_left(root: &Path) -> StepResult {
+    let mut problems = Vec::new();
+    let mut files = 0;
+    for dir in ["solutions", "harness", "demo"] {
+        for file in course::rust_files(&root.join(dir)) {
+            files += 1;
+            let text = fs::read_to_string(&file).unwrap_or_default();
+            for (n, line) in text.lines().enumerate() {
+                let code = line.trim_start();
+                if code.starts_with("//") {
+                    continue;
+                }
+                if code.contains("todo!(") || code.contains("unimplemented!(") {
+                    problems.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(format!("{files} files clean"))
+    } else {
+        Err(problems)
+    }
+}
+
+fn book_is_consistent(root: &Path, sections: &[Section]) -> StepResult {
+    let mut problems = book::check_chapters(root, sections);
+    let src = root.join("book/src");
+    let mut checked = 0;
+    for name in course::names_in(&src).map_err(|e| vec![e])? {
+        if name.ends_with(".md") {
+            checked += 1;
+            problems.extend(book::check_includes(&src.join(name)));
+        }
+    }
+    if problems.is_empty() {
+        Ok(format!(
+            "{} chapters for {} exercises; includes of {checked} pages resolve",
+            sections.len(),
+            sections.len()
+        ))
+    } else {
+        Err(problems)
+    }
+}
+
+fn mdbook_builds(root: &Path) -> StepResult {
+    let mut command = Command::new("mdbook");
+    command.arg("build").arg(root.join("book"));
+    let out = capture(command).map_err(|e| {
+        vec![format!(
+            "{e}\n  install it with `cargo install mdbook --version 0.5.4 --locked` (see README.md)"
+        )]
+    })?;
+    if !out.success {
+        return Err(vec![format!(
+            "mdbook build failed:\n{}",
+            tail(&out.text, 30)
+        )]);
+    }
+    // mdbook reports a missing include only as a warning; treat any warning or error as a failure.
+    let noisy: Vec<&str> = out
+        .text
+        .lines()
+        .filter(|l| l.contains("WARN") || l.contains("ERROR"))
+        .collect();
+    if noisy.is_empty() {
+        Ok("book/build/index.html written".into())
+    } else {
+        Err(noisy.iter().map(|l| format!("mdbook: {l}")).collect())
+    }
+}
+
+fn count_passed(text: &str) -> usize {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("test result: ok. "))
+        .filter_map(|l| l.split(' ').next()?.parse::<usize>().ok())
+        .sum()
+}
+
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_passed_tests_over_binaries() {
+        let text = "test result: ok. 3 passed; 0 failed\nx\ntest result: ok. 10 passed; 0 failed\n";
+        assert_eq!(count_passed(text), 13);
+    }
+
+    #[test]
+    fn tail_keeps_the_last_lines() {
+        assert_eq!(tail("a\nb\nc", 2), "b\nc");
+        assert_eq!(tail("a", 5), "a");
+    }
+}
