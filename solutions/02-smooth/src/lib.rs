@@ -1,0 +1,38 @@
+//! Section 02 — unoptimised vs optimised smooth (reference solution).
+//!
+//! The tutorial smooths a 1000 × 1000 image with a 3 × 3 mean filter, first in pure Python
+//! and then compiled with numba. In Rust the loop is always compiled; the lessons are what
+//! *optimisation* adds ([`smooth_naive`] in a debug build vs a release build) and what a
+//! cache- and SIMD-friendly kernel adds on top ([`smooth_optimised`], [`smooth_parallel`]).
+//!
+//! # Contract shared by every variant
+//! - **Output pixel** `(i, j)` is the arithmetic mean of the input pixels in the 3 × 3 window
+//!   centred on `(i, j)` — a true mean (`/ 9`), not the tutorial's floor division `// 9`.
+//! - **Border policy: the window is clipped to the image.** At an edge the mean is over the
+//!   6 pixels that exist, in a corner over 4; in a 1-pixel-wide image over 2 or 3; a 1 × 1
+//!   image is returned unchanged. Every output pixel is defined: nothing is left
+//!   uninitialised (the tutorial's `np.empty_like` left its border holding leftover memory).
+//! - **Any shape** works, including 0 × N and N × 0 (an empty output of the same shape).
+//! - **Any layout**: a transposed or sliced view gives the same answer as its contiguous copy.
+//! - **NaN** propagates to exactly the outputs whose window contains it; infinities likewise
+//!   follow IEEE arithmetic (no subtraction is used, so `inf - inf` never appears).
+//! - Variants agree to within floating-point rounding (they add in different orders): at
+//!   most a few ulps of the largest magnitude in the window.
+
+pub mod naive;
+pub mod optimised;
+pub mod parallel;
+
+pub use naive::smooth_naive;
+pub use optimised::smooth_optimised;
+pub use parallel::smooth_parallel;
+
+/// The tutorial's image size: 1000 × 1000.
+pub const TUTORIAL_SHAPE: (usize, usize) = (1000, 1000);
+
+/// The window of rows (or columns) clipped to `0..len` around `index`: `(first, last)`
+/// inclusive. Shared by every variant so that the border policy is written once.
+#[inline]
+pub fn clipped_window(index: usize, len: usize) -> (usize, usize) {
+    (index.saturating_sub(1), (index + 1).min(len - 1))
+}
