@@ -5,13 +5,15 @@
 //! does); a debug build prints a warning, because its numbers mean nothing.
 
 mod add;
+mod smooth;
 mod table;
 
-const USAGE: &str = "usage: demo [--runs N] [SECTION…]   sections: 01 (default: all)";
+const USAGE: &str = "usage: demo [--runs N] [--debug-naive-ms MEDIAN,MIN,MAX] [--compile-s RELEASE,DEV] [SECTION…]\n       demo --probe-smooth-naive\nsections: 01 02 (default: all)";
 
 fn main() {
     let mut runs = 11;
     let mut sections = Vec::new();
+    let mut outside = smooth::Outside::default();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -23,12 +25,25 @@ fn main() {
                 println!("{USAGE}");
                 return;
             }
+            "--probe-smooth-naive" => {
+                smooth::probe_naive(runs);
+                return;
+            }
+            "--debug-naive-ms" => match args.next().as_deref().and_then(numbers) {
+                Some(v) if v.len() == 3 => outside.debug_naive_ms = Some((v[0], v[1], v[2])),
+                _ => fail("--debug-naive-ms needs three numbers: MEDIAN,MIN,MAX"),
+            },
+            "--compile-s" => match args.next().as_deref().and_then(numbers) {
+                Some(v) if v.len() == 2 => outside.compile_s = Some((v[0], v[1])),
+                _ => fail("--compile-s needs two numbers: RELEASE,DEV"),
+            },
             "01" | "1" | "add" => sections.push(1),
+            "02" | "2" | "smooth" => sections.push(2),
             other => fail(&format!("unknown section or option '{other}'")),
         }
     }
     if sections.is_empty() {
-        sections = vec![1];
+        sections = vec![1, 2];
     }
     if cfg!(debug_assertions) {
         eprintln!(
@@ -42,9 +57,15 @@ fn main() {
     for section in sections {
         match section {
             1 => add::run(solution_01::TUTORIAL_LEN, runs),
+            2 => smooth::run(runs, &outside),
             _ => unreachable!("sections are validated above"),
         }
     }
+}
+
+/// Parses `a,b,c` into numbers.
+fn numbers(text: &str) -> Option<Vec<f64>> {
+    text.split(',').map(|n| n.trim().parse().ok()).collect()
 }
 
 fn fail(message: &str) -> ! {

@@ -6,7 +6,7 @@
 //! Everything is built from `Vec` strategies, so shrinking removes elements and moves
 //! values toward zero: counterexamples come out small.
 
-use ndarray::{Array1, ArrayView1, ArrayViewMut1, s};
+use ndarray::{Array1, Array2, ArrayView1, ArrayViewMut1, s};
 use proptest::collection::vec;
 use proptest::prelude::*;
 
@@ -107,5 +107,93 @@ impl Laid {
     /// The values in logical order.
     pub fn to_vec(&self) -> Vec<i64> {
         self.view().to_vec()
+    }
+}
+
+/// An image shape: often degenerate (0, 1 or 2 rows or columns), often small and odd,
+/// sometimes large enough for rayon to split the rows.
+pub fn image_shape() -> impl Strategy<Value = (usize, usize)> {
+    prop_oneof![
+        3 => (0_usize..=3, 0_usize..=3),
+        3 => (1_usize..=12, 1_usize..=12),
+        1 => (20_usize..=90, 20_usize..=90),
+    ]
+}
+
+/// A finite pixel value in `[-1000, 1000]`: large enough to matter, small enough that the
+/// rounding of a 9-term sum stays far below the comparison tolerance.
+pub fn pixel_value() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        3 => -1000.0_f64..1000.0,
+        1 => (-5_i32..=5).prop_map(f64::from),
+    ]
+}
+
+/// An image of the given shape with values from [`pixel_value`].
+pub fn image_of(shape: (usize, usize)) -> impl Strategy<Value = Array2<f64>> {
+    vec(pixel_value(), shape.0 * shape.1)
+        .prop_map(move |v| Array2::from_shape_vec(shape, v).expect("length matches the shape"))
+}
+
+/// Any image from [`image_shape`].
+pub fn image() -> impl Strategy<Value = Array2<f64>> {
+    image_shape().prop_flat_map(image_of)
+}
+
+/// Two images of the same shape and a scale factor in `[-4, 4)`: the inputs of a linearity law.
+pub fn two_images_and_a_scale() -> impl Strategy<Value = (Array2<f64>, Array2<f64>, f64)> {
+    image_shape().prop_flat_map(|shape| (image_of(shape), image_of(shape), -4.0_f64..4.0))
+}
+
+/// How a 2-D image is laid out in memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageLayout {
+    /// Row-major and contiguous (numpy's default, C order).
+    Standard,
+    /// Column-major: the transpose of a standard array, viewed through `.t()` (Fortran order).
+    Transposed,
+    /// Every second row and column of a larger array whose other pixels are NaN, so a kernel
+    /// that ignores strides reads NaN.
+    Strided,
+}
+
+/// Any [`ImageLayout`], standard half the time.
+pub fn image_layout() -> impl Strategy<Value = ImageLayout> {
+    prop_oneof![
+        2 => Just(ImageLayout::Standard),
+        1 => Just(ImageLayout::Transposed),
+        1 => Just(ImageLayout::Strided),
+    ]
+}
+
+/// An image presented through a chosen [`ImageLayout`].
+#[derive(Debug, Clone)]
+pub struct LaidImage {
+    backing: Array2<f64>,
+    layout: ImageLayout,
+}
+
+impl LaidImage {
+    pub fn new(image: &Array2<f64>, layout: ImageLayout) -> LaidImage {
+        let backing = match layout {
+            ImageLayout::Standard => image.as_standard_layout().into_owned(),
+            ImageLayout::Transposed => image.t().as_standard_layout().into_owned(),
+            ImageLayout::Strided => {
+                let (rows, cols) = image.dim();
+                let mut backing = Array2::from_elem((2 * rows, 2 * cols), f64::NAN);
+                backing.slice_mut(s![..;2, ..;2]).assign(image);
+                backing
+            }
+        };
+        LaidImage { backing, layout }
+    }
+
+    /// The image, through this layout.
+    pub fn view(&self) -> ndarray::ArrayView2<'_, f64> {
+        match self.layout {
+            ImageLayout::Standard => self.backing.view(),
+            ImageLayout::Transposed => self.backing.t(),
+            ImageLayout::Strided => self.backing.slice(s![..;2, ..;2]),
+        }
     }
 }

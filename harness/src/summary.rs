@@ -76,3 +76,69 @@ impl Fnv1a {
         self.0
     }
 }
+
+/// Shape, NaN count, min, max, mean and a quantised checksum of a floating-point array.
+///
+/// Floating-point results legitimately differ in the last bits between correct
+/// implementations that add in different orders, so the checksum hashes each value rounded
+/// to a multiple of `quantum` (and min, max and mean are printed to 9 decimals). With
+/// `quantum = 1e-6` a rounding-order difference of ~1e-16 flips a quantised value with
+/// probability ~2e-10 per element.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FloatSummary {
+    pub shape: Vec<usize>,
+    pub nan_count: usize,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub mean: Option<f64>,
+    pub quantum: f64,
+    pub checksum: u64,
+}
+
+impl FloatSummary {
+    /// Summarises `values`, ignoring NaNs for min, max and mean. Cost: one pass.
+    pub fn of_f64<D: Dimension>(values: ArrayView<f64, D>, quantum: f64) -> FloatSummary {
+        let mut checksum = Fnv1a::new();
+        let (mut sum, mut finite, mut nan_count) = (0.0, 0_usize, 0_usize);
+        let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+        for &v in values.iter() {
+            if v.is_nan() {
+                nan_count += 1;
+                checksum.write(b"NaN");
+                continue;
+            }
+            checksum.write(&((v / quantum).round() as i64).to_le_bytes());
+            sum += v;
+            finite += 1;
+            min = min.min(v);
+            max = max.max(v);
+        }
+        let some = finite > 0;
+        FloatSummary {
+            shape: values.shape().to_vec(),
+            nan_count,
+            min: some.then_some(min),
+            max: some.then_some(max),
+            mean: some.then(|| sum / finite as f64),
+            quantum,
+            checksum: checksum.finish(),
+        }
+    }
+}
+
+impl fmt::Display for FloatSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let show =
+            |v: Option<f64>| v.map_or_else(|| "none (no numbers)".into(), |v| format!("{v:.9}"));
+        writeln!(f, "shape:    {:?}", self.shape)?;
+        writeln!(f, "NaNs:     {}", self.nan_count)?;
+        writeln!(f, "min:      {}", show(self.min))?;
+        writeln!(f, "max:      {}", show(self.max))?;
+        writeln!(f, "mean:     {}", show(self.mean))?;
+        write!(
+            f,
+            "checksum: {:016x} (values rounded to multiples of {:e})",
+            self.checksum, self.quantum
+        )
+    }
+}

@@ -58,11 +58,92 @@ pub fn describe(command: &Command) -> String {
     parts.join(" ")
 }
 
-/// `cargo xtask demo`: the demonstration, always built optimised.
+/// `cargo xtask demo`: the demonstration, always built optimised. Section 02 also needs two
+/// measurements that cannot be made from inside an optimised binary: how long the compiler
+/// takes, and how fast the naive loop runs in an unoptimised build.
 pub fn run_demo(args: &[String]) -> Result<(), String> {
+    let mut extra: Vec<String> = Vec::new();
+    if wants_section(args, &["02", "2", "smooth"]) {
+        println!(
+            "Section 02 needs the compiler's time and an unoptimised build: measuring them first."
+        );
+        let release = time_fresh_build("release")?;
+        let dev = time_fresh_build("dev")?;
+        extra.extend(["--compile-s".into(), format!("{release:.3},{dev:.3}")]);
+        extra.extend(["--debug-naive-ms".into(), probe_debug_naive()?]);
+        println!();
+    }
     let mut command = cargo();
     command
         .args(["run", "--quiet", "--release", "--package", "demo", "--"])
-        .args(args);
+        .args(args)
+        .args(&extra);
     stream(command)
+}
+
+/// Every section the demo knows, by the names it accepts.
+const SECTION_NAMES: [&str; 6] = ["01", "1", "add", "02", "2", "smooth"];
+
+/// Whether `args` ask for the section called by any of `names` (no section named: all).
+fn wants_section(args: &[String], names: &[&str]) -> bool {
+    let named: Vec<&String> = args
+        .iter()
+        .filter(|a| SECTION_NAMES.contains(&a.as_str()))
+        .collect();
+    named.is_empty() || named.iter().any(|a| names.contains(&a.as_str()))
+}
+
+/// Seconds to compile `solution-02` alone in `profile`, its dependencies already built.
+fn time_fresh_build(profile: &str) -> Result<f64, String> {
+    let mut clean = cargo();
+    clean.args([
+        "clean",
+        "--quiet",
+        "--package",
+        "solution-02",
+        "--profile",
+        profile,
+    ]);
+    stream(clean)?;
+    let mut deps = cargo();
+    // Build the dependencies first, so that only solution-02 itself is timed.
+    deps.args([
+        "build",
+        "--quiet",
+        "--package",
+        "ndarray",
+        "--package",
+        "rayon",
+        "--profile",
+        profile,
+    ]);
+    stream(deps)?;
+    let mut build = cargo();
+    build.args([
+        "build",
+        "--quiet",
+        "--package",
+        "solution-02",
+        "--profile",
+        profile,
+    ]);
+    let start = std::time::Instant::now();
+    stream(build)?;
+    Ok(start.elapsed().as_secs_f64())
+}
+
+/// Builds the demo unoptimised and runs its naive-smooth probe: `median,min,max` in ms.
+fn probe_debug_naive() -> Result<String, String> {
+    let mut build = cargo();
+    build.args(["build", "--quiet", "--package", "demo", "--profile", "dev"]);
+    stream(build)?;
+    let binary = workspace_root().join("target/debug/demo");
+    let mut probe = Command::new(&binary);
+    probe.arg("--probe-smooth-naive");
+    let out = capture(probe)?;
+    let numbers: Vec<&str> = out.text.split_whitespace().collect();
+    if !out.success || numbers.len() != 3 {
+        return Err(format!("the debug probe failed:\n{}", out.text));
+    }
+    Ok(numbers.join(","))
 }
