@@ -11,7 +11,7 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 
 /// An `i64` that is usually small, sometimes an extreme (so sums overflow), sometimes any.
-pub fn i64_value() -> impl Strategy<Value = i64> {
+pub fn i64_value() -> impl Strategy<Value = i64> + Clone {
     prop_oneof![
         6 => -1000_i64..1000,
         2 => prop_oneof![Just(i64::MAX), Just(i64::MIN), Just(i64::MAX - 1), Just(i64::MIN + 1)],
@@ -19,19 +19,21 @@ pub fn i64_value() -> impl Strategy<Value = i64> {
     ]
 }
 
-/// A length: mostly tiny (0, 1, odd, around SIMD widths), sometimes large enough that
-/// rayon splits the work across threads.
-pub fn length() -> impl Strategy<Value = usize> {
+/// `n` elements from `element`, with a length that is mostly tiny (0, 1, odd, around SIMD
+/// widths), sometimes medium, sometimes large enough that rayon splits the work. Every
+/// length range starts at 0, so shrinking can always remove elements down to a minimal case.
+pub fn vec_of<S: Strategy + Clone>(element: S) -> impl Strategy<Value = Vec<S::Value>> {
     prop_oneof![
-        4 => 0_usize..=17,
-        2 => 18_usize..=300,
-        1 => 2_000_usize..=40_000,
+        4 => vec(element.clone(), 0..=17),
+        2 => vec(element.clone(), 0..=300),
+        1 => vec(element, 0..=40_000),
     ]
 }
 
-/// Two vectors of the same length.
+/// Two vectors of the same length. Generated as one vector of pairs, so shrinking removes
+/// whole pairs and the lengths stay equal.
 pub fn equal_length_pair() -> impl Strategy<Value = (Vec<i64>, Vec<i64>)> {
-    length().prop_flat_map(|len| (vec(i64_value(), len), vec(i64_value(), len)))
+    vec_of((i64_value(), i64_value())).prop_map(|pairs| pairs.into_iter().unzip())
 }
 
 /// Two vectors of lengths that may differ (they differ in most cases).

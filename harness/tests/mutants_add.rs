@@ -375,3 +375,31 @@ fn timing_rejects_a_vectorised_add_that_is_secretly_boxed() {
         "should be at least",
     );
 }
+
+#[test]
+fn properties_shrink_the_overflow_mutant_to_a_one_element_counterexample() {
+    let mutant = AddApi {
+        add_into: add_into_saturates,
+        ..REFERENCE
+    };
+    let outcome = std::panic::catch_unwind(|| add::properties_add_into(&mutant));
+    let payload = outcome.expect_err("the saturating add must be rejected");
+    let message = payload
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
+    let input = message
+        .lines()
+        .find_map(|l| l.strip_prefix("input: "))
+        .expect("the failure names the shrunk input");
+    // Shrinking removes elements and moves values toward zero; a single overflowing pair
+    // (plus the three layouts) is all that should be left.
+    assert!(
+        input.matches(',').count() <= 5,
+        "counterexample not shrunk: {input}"
+    );
+    assert!(
+        input.contains("922337203685477"),
+        "the counterexample should be an overflow: {input}"
+    );
+}
