@@ -4,12 +4,11 @@
 //! `AddError`, empty input allowed, two's-complement wrapping on overflow, any ndarray
 //! layout accepted.
 
-use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-
 use ndarray::{Array1, ArrayView1, ArrayViewMut1};
 use solution_01::{AddError, PyInt, PyList, PyObject, PyStr};
 
 use crate::allocations::count_allocations;
+use crate::check::with_panic_context;
 use crate::compare::{Tolerance, assert_arrays, compare};
 use crate::data::{arange_i64, seeded_i64};
 use crate::properties;
@@ -201,25 +200,6 @@ fn unbox(list: &[Box<dyn PyObject>]) -> Vec<i64> {
             ),
         })
         .collect()
-}
-
-/// Calls `f`, re-raising a `todo!` stub's panic untouched (its message is the learner's guidance) and
-/// adding `context` to any other panic, so a learner knows which input made their code panic.
-fn with_panic_context<R>(context: impl FnOnce() -> String, f: impl FnOnce() -> R) -> R {
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(r) => r,
-        Err(payload) => {
-            let message = payload
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
-            if message.contains("not yet implemented") {
-                resume_unwind(payload);
-            }
-            panic!("{}\n  it panicked with: {message}", context());
-        }
-    }
 }
 
 /// Runs `variant` on contiguous `x` and `y` and compares the result with the oracle.
@@ -573,21 +553,11 @@ fn summaries(api: &AddApi, variant: Variant) -> String {
 }
 
 /// Every variant's summary matches the committed snapshot
-/// `harness/src/snapshots/harness__add__add_summaries.snap`.
+/// `harness/src/snapshots/harness__snapshot__add_summaries.snap`.
 pub fn snapshot_tutorial_add(api: &AddApi) {
     for variant in Variant::ALL {
         let text = summaries(api, variant);
-        let matched = catch_unwind(AssertUnwindSafe(|| {
-            insta::assert_snapshot!("add_summaries", text);
-        }));
-        if matched.is_err() {
-            panic!(
-                "snapshot: the summary of {}'s output differs from the stored one (diff above: \
-                 `-old` is the reference, `+new` is yours)\n  read: {}",
-                variant.name(),
-                variant.book()
-            );
-        }
+        crate::snapshot::assert_summary("add_summaries", &text, variant.name(), variant.book());
     }
 }
 

@@ -41,3 +41,56 @@ macro_rules! instantiate_checks {
         )+
     };
 }
+
+/// The text of a panic payload (`panic!` with a message gives a `String` or a `&str`).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
+}
+
+/// Calls `f`, re-raising a `todo!` stub's panic untouched (its message is the learner's
+/// guidance) and adding `context` to any other panic, so a learner knows which input made
+/// their code panic.
+pub fn with_panic_context<R>(context: impl FnOnce() -> String, f: impl FnOnce() -> R) -> R {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => {
+            let message = panic_message(payload.as_ref());
+            if message.contains("not yet implemented") {
+                std::panic::resume_unwind(payload);
+            }
+            panic!("{}\n  it panicked with: {message}", context());
+        }
+    }
+}
+
+/// The proof that a check can fail: runs `check_fn` on `mutant` through [`run`] (as a
+/// generated test would) and panics unless the check rejects it with a message that contains
+/// `expected_in_message` and points to the book. Used by `harness/tests/mutants_*.rs`.
+#[track_caller]
+pub fn expect_rejection<Api>(
+    check_name: &str,
+    check_fn: fn(&Api),
+    mutant: Api,
+    expected_in_message: &str,
+) {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run(check_name, cfg!(debug_assertions), || check_fn(&mutant))
+    }));
+    let message = match outcome {
+        Ok(()) => panic!("{check_name} accepted a mutant that it must reject"),
+        Err(payload) => panic_message(payload.as_ref()),
+    };
+    assert!(
+        message.contains(expected_in_message),
+        "{check_name} rejected the mutant, but not for the expected reason.\n\
+         expected the message to contain: {expected_in_message}\nmessage: {message}"
+    );
+    assert!(
+        message.contains("read: book §"),
+        "{check_name}'s failure message does not point to the book:\n{message}"
+    );
+}

@@ -24,6 +24,7 @@ pub mod data;
 pub mod images;
 pub mod properties;
 pub mod smooth;
+pub mod snapshot;
 pub mod strategies;
 pub mod summary;
 pub mod timing;

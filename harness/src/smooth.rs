@@ -4,8 +4,6 @@
 //! 3 × 3 window clipped to the image, any shape and layout, NaN propagating to exactly the
 //! windows that contain it.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use ndarray::{Array2, ArrayView2, array, s};
 
 use crate::compare::{Tolerance, compare};
@@ -379,7 +377,7 @@ pub fn properties_smooth_parallel(api: &SmoothApi) {
 }
 
 /// Every variant's output on the tutorial-sized seeded image matches the committed snapshot
-/// `harness/src/snapshots/harness__smooth__smooth_tutorial_image.snap`.
+/// `harness/src/snapshots/harness__snapshot__smooth_tutorial_image.snap`.
 pub fn snapshot_tutorial_image(api: &SmoothApi) {
     let image = seeded_image(0, (1000, 1000));
     for variant in Variant::ALL {
@@ -388,17 +386,12 @@ pub fn snapshot_tutorial_image(api: &SmoothApi) {
             "smooth of seeded_image(0, (1000, 1000)), values in [0, 1)\n{}\n",
             FloatSummary::of_f64(out.view(), 1e-6)
         );
-        let matched = catch_unwind(AssertUnwindSafe(|| {
-            insta::assert_snapshot!("smooth_tutorial_image", text)
-        }));
-        if matched.is_err() {
-            panic!(
-                "snapshot: the summary of {}'s output differs from the stored one (diff above: \
-                 `-old` is the reference, `+new` is yours)\n  read: {}",
-                variant.name(),
-                variant.book()
-            );
-        }
+        crate::snapshot::assert_summary(
+            "smooth_tutorial_image",
+            &text,
+            variant.name(),
+            variant.book(),
+        );
     }
 }
 

@@ -5,41 +5,11 @@
 
 use harness::add::{self, AddApi, REFERENCE};
 use harness::check;
+use harness::check::expect_rejection;
 use ndarray::{Array1, ArrayView1, ArrayViewMut1, Zip};
 use solution_01::{AddError, PyList, PyObject, py_list, to_i64_vec};
 
 harness::install_counting_allocator!();
-
-/// Runs `check_fn` on `mutant` (through the same path as a generated test) and passes only
-/// if the check panics with a message that names `expected_in_message`.
-fn expect_rejection(
-    check_name: &str,
-    check_fn: fn(&AddApi),
-    mutant: AddApi,
-    expected_in_message: &str,
-) {
-    let outcome = std::panic::catch_unwind(|| {
-        check::run(check_name, cfg!(debug_assertions), || check_fn(&mutant))
-    });
-    let payload = match outcome {
-        Ok(()) => panic!("{check_name} accepted a mutant that it must reject"),
-        Err(payload) => payload,
-    };
-    let message = payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default();
-    assert!(
-        message.contains(expected_in_message),
-        "{check_name} rejected the mutant, but not for the expected reason.\n\
-         expected the message to contain: {expected_in_message}\nmessage: {message}"
-    );
-    assert!(
-        message.contains("read: book §"),
-        "{check_name}'s failure message does not point to the book:\n{message}"
-    );
-}
 
 // --- the mutants -------------------------------------------------------------------------
 

@@ -3,37 +3,9 @@
 //! replaced (`..REFERENCE`).
 
 use harness::check;
+use harness::check::expect_rejection;
 use harness::smooth::{self, REFERENCE, SmoothApi};
 use ndarray::{Array2, ArrayView2};
-
-fn expect_rejection(
-    check_name: &str,
-    check_fn: fn(&SmoothApi),
-    mutant: SmoothApi,
-    expected_in_message: &str,
-) {
-    let outcome = std::panic::catch_unwind(|| {
-        check::run(check_name, cfg!(debug_assertions), || check_fn(&mutant))
-    });
-    let payload = match outcome {
-        Ok(()) => panic!("{check_name} accepted a mutant that it must reject"),
-        Err(payload) => payload,
-    };
-    let message = payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default();
-    assert!(
-        message.contains(expected_in_message),
-        "{check_name} rejected the mutant, but not for the expected reason.\n\
-         expected the message to contain: {expected_in_message}\nmessage: {message}"
-    );
-    assert!(
-        message.contains("read: book §"),
-        "{check_name}'s failure message does not point to the book:\n{message}"
-    );
-}
 
 /// A clipped-window mean with a pluggable window, so each mutant states only its mistake.
 fn clipped_mean(

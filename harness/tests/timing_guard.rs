@@ -4,15 +4,8 @@
 use std::time::Duration;
 
 use harness::check;
+use harness::check::panic_message;
 use harness::timing::{Sample, Speedup, harness_is_optimised, interleaved};
-
-fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default()
-}
 
 #[test]
 fn the_workspace_test_profile_is_optimised() {
@@ -29,8 +22,11 @@ fn timing_checks_refuse_a_caller_built_with_debug_assertions() {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         check::run("timing_anything", true, || ran = true)
     }));
-    let message =
-        panic_message(outcome.expect_err("a timing check must not pass in a debug build"));
+    let message = panic_message(
+        outcome
+            .expect_err("a timing check must not pass in a debug build")
+            .as_ref(),
+    );
     assert!(message.contains("refusing to judge timing"), "{message}");
     assert!(
         !ran,
@@ -57,7 +53,11 @@ fn speedup_reports_both_medians_and_the_ratio_when_it_fails() {
         book: "book §0",
     };
     let outcome = std::panic::catch_unwind(|| requirement.assert(&fast, &slow));
-    let message = panic_message(outcome.expect_err("1.5x must not meet a 2x threshold"));
+    let message = panic_message(
+        outcome
+            .expect_err("1.5x must not meet a 2x threshold")
+            .as_ref(),
+    );
     for part in [
         "1.50x",
         "median 10.00 ms",
