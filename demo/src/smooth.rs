@@ -9,6 +9,12 @@ use crate::table::Table;
 /// Bytes a smooth must move at the least: read each input pixel, write each output pixel.
 const BYTES_PER_PIXEL: f64 = 16.0;
 
+/// numba's steady-state time for the tutorial's smooth on the course machine (design notes).
+const NUMBA_STEADY_STATE_S: f64 = 9.4e-3;
+
+/// Single-thread STREAM add bandwidth on the course machine (design notes).
+const STREAM_ONE_THREAD_BYTES_PER_S: f64 = 14.4e9;
+
 /// What `cargo xtask demo` measured outside this process: the naive loop in an unoptimised
 /// build, and how long the compiler took.
 #[derive(Debug, Clone, Default)]
@@ -94,6 +100,18 @@ pub fn run(runs: usize, outside: &Outside) {
         ]);
     }
     println!("{table}");
+    let optimised_s = optimised[1].1.median().as_secs_f64();
+    let numba_goal = NUMBA_STEADY_STATE_S / 5.0;
+    let memory_goal = 2.0 * BYTES_PER_PIXEL * pixels / STREAM_ONE_THREAD_BYTES_PER_S;
+    let verdict = |met: bool| if met { "met" } else { "NOT met" };
+    println!(
+        "Goal: smooth_optimised at least 5x faster than numba (<= {}): {}; within 2x of the time\n\
+         needed just to read and write the image at 14.4 GB/s (<= {}): {}.\n",
+        format_duration(std::time::Duration::from_secs_f64(numba_goal)),
+        verdict(optimised_s <= numba_goal),
+        format_duration(std::time::Duration::from_secs_f64(memory_goal)),
+        verdict(optimised_s <= memory_goal),
+    );
     if let Some((release, dev)) = outside.compile_s {
         println!(
             "Compiling solution-02 alone (dependencies already built): {release:.2} s optimised, \
