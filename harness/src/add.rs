@@ -5,7 +5,7 @@
 //! layout accepted.
 
 use ndarray::{Array1, ArrayView1, ArrayViewMut1};
-use solution_01::{AddError, PyInt, PyList, PyObject, PyStr};
+use solution_01::{AddError, PyInt, PyList, PyObject, PyStr, TUTORIAL_LEN};
 
 use crate::allocations::count_allocations;
 use crate::check::with_panic_context;
@@ -81,9 +81,6 @@ macro_rules! add_checks {
         );
     };
 }
-
-/// The tutorial's length, `2000 * 2000`.
-pub const TUTORIAL_LEN: usize = 2000 * 2000;
 
 /// The oracle: each sum computed exactly in `i128`, then truncated to 64 bits — which is
 /// what two's-complement wrapping means — written without `wrapping_add` so that it does not
