@@ -21,6 +21,8 @@ pub mod allocations;
 pub mod check;
 pub mod compare;
 pub mod data;
+pub mod memory;
+pub mod pipeline;
 pub mod properties;
 pub mod strategies;
 pub mod summary;
