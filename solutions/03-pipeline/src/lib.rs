@@ -38,7 +38,7 @@ pub use config::{ImageResult, PipelineConfig, RunReport, StageTimes};
 pub use error::PipelineError;
 pub use fft::{Fft2, fft2};
 pub use fft_complex::ComplexFft2;
-pub use load::load_eo_data;
+pub use load::{load_eo_data, unit_f64};
 pub use parallel::run_parallel;
 pub use progress::{Progress, ProgressMode};
 pub use sequential::{process_image, run_sequential};
