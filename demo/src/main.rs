@@ -8,7 +8,8 @@ mod add;
 mod pipeline;
 mod table;
 
-const USAGE: &str = "usage: demo [--runs N] [--images N] [SECTION…]   sections: 01, 03 (default: all)";
+const USAGE: &str =
+    "usage: demo [--runs N] [--images N] [SECTION…]   sections: 01, 03 (default: all)";
 
 fn main() {
     let mut runs = 11;

@@ -40,12 +40,29 @@ pub fn run(images: u64) {
     let parallel = run_or_exit("parallel", run_parallel(&config, cores));
 
     let mut table = Table::new(&[
-        "run", "images", "wall", "images/s", "load", "smooth", "fft2", "per image",
+        "run",
+        "images",
+        "wall",
+        "images/s",
+        "load",
+        "smooth",
+        "fft2",
+        "per image",
     ]);
-    let kept_label = if kept { "memory kept" } else { "memory kept (unsupported here)" };
+    let kept_label = if kept {
+        "memory kept"
+    } else {
+        "memory kept (unsupported here)"
+    };
     for (label, report) in [
-        ("sequential, malloc default".to_string(), &default_sequential),
-        (format!("parallel {cores} threads, malloc default"), &default_parallel),
+        (
+            "sequential, malloc default".to_string(),
+            &default_sequential,
+        ),
+        (
+            format!("parallel {cores} threads, malloc default"),
+            &default_parallel,
+        ),
         (format!("sequential, {kept_label}"), &sequential),
         (format!("parallel {cores} threads, {kept_label}"), &parallel),
     ] {
@@ -71,7 +88,11 @@ pub fn run(images: u64) {
          {default_speedup:.2}x with malloc's default.\nChecksums of all {} images identical in \
          both runs: {}.",
         sequential.images.len(),
-        if sequential.checksums() == parallel.checksums() { "yes" } else { "NO" }
+        if sequential.checksums() == parallel.checksums() {
+            "yes"
+        } else {
+            "NO"
+        }
     );
     println!(
         "Stage columns: mean time per image inside each stage; in the parallel run the\n\

@@ -17,8 +17,7 @@ use proptest::prelude::*;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rand_xoshiro::rand_core::{Rng, SeedableRng};
 use solution_03::{
-    PipelineConfig, PipelineError, RunReport, SaveError, Sink, smooth,
-    spectrum_checksum,
+    PipelineConfig, PipelineError, RunReport, SaveError, Sink, smooth, spectrum_checksum,
 };
 
 use crate::compare::{Tolerance, compare};
@@ -114,8 +113,7 @@ pub use solution_03::Complex64;
 /// Book sections, quoted in failure messages.
 pub const BOOK_LOAD: &str = "book §3.1 \"Stage 1: images from an index\" (book/src/03-pipeline.md)";
 pub const BOOK_FFT: &str = "book §3.2 \"Stage 3: the 2-D FFT\" (book/src/03-pipeline.md)";
-pub const BOOK_SEQUENTIAL: &str =
-    "book §3.3 \"The sequential pipeline\" (book/src/03-pipeline.md)";
+pub const BOOK_SEQUENTIAL: &str = "book §3.3 \"The sequential pipeline\" (book/src/03-pipeline.md)";
 pub const BOOK_PARALLEL: &str =
     "book §3.5 \"Whole images on every core\" (book/src/03-pipeline.md)";
 pub const BOOK_MEASURE: &str = "book §3.6 \"Measuring it\" (book/src/03-pipeline.md)";
@@ -185,7 +183,13 @@ fn compare_spectra(
         rel: 1e-9,
     };
     if expected.dim() != actual.dim() {
-        return compare(what, book, expected.map(|z| z.re).view(), actual.map(|z| z.re).view(), tolerance);
+        return compare(
+            what,
+            book,
+            expected.map(|z| z.re).view(),
+            actual.map(|z| z.re).view(),
+            tolerance,
+        );
     }
     compare(
         &format!("{what} (real parts)"),
@@ -210,8 +214,8 @@ pub fn direct_dft(image: ArrayView2<f64>) -> Array2<Complex64> {
     Array2::from_shape_fn((rows, cols), |(k1, k2)| {
         let mut sum = Complex64::new(0.0, 0.0);
         for ((n1, n2), &x) in image.indexed_iter() {
-            let turns = ((k1 * n1) % rows) as f64 / rows as f64
-                + ((k2 * n2) % cols) as f64 / cols as f64;
+            let turns =
+                ((k1 * n1) % rows) as f64 / rows as f64 + ((k2 * n2) % cols) as f64 / cols as f64;
             let angle = -2.0 * PI * turns;
             sum += Complex64::new(angle.cos(), angle.sin()) * x;
         }
@@ -226,8 +230,8 @@ pub fn direct_inverse_dft(spectrum: ArrayView2<Complex64>) -> Array2<Complex64> 
     Array2::from_shape_fn((rows, cols), |(n1, n2)| {
         let mut sum = Complex64::new(0.0, 0.0);
         for ((k1, k2), &z) in spectrum.indexed_iter() {
-            let turns = ((k1 * n1) % rows) as f64 / rows as f64
-                + ((k2 * n2) % cols) as f64 / cols as f64;
+            let turns =
+                ((k1 * n1) % rows) as f64 / rows as f64 + ((k2 * n2) % cols) as f64 / cols as f64;
             let angle = 2.0 * PI * turns;
             sum += Complex64::new(angle.cos(), angle.sin()) * z;
         }
@@ -464,8 +468,21 @@ pub fn correctness_fft2(api: &PipelineApi) {
     impulse[[0, 0]] = 1.0;
     check("an impulse at [0, 0] of a 3 × 4 image", impulse.view());
     check("a 1 × 1 image", ndarray::array![[2.5]].view());
-    check("a constant 2 × 3 image", Array2::from_elem((2, 3), 1.0).view());
-    for shape in [(1, 8), (1, 7), (8, 1), (5, 1), (4, 6), (3, 5), (7, 11), (16, 16), (6, 9)] {
+    check(
+        "a constant 2 × 3 image",
+        Array2::from_elem((2, 3), 1.0).view(),
+    );
+    for shape in [
+        (1, 8),
+        (1, 7),
+        (8, 1),
+        (5, 1),
+        (4, 6),
+        (3, 5),
+        (7, 11),
+        (16, 16),
+        (6, 9),
+    ] {
         let image = test_image(shape, (shape.0 * 31 + shape.1) as u64);
         check(&format!("a {} × {} image", shape.0, shape.1), image.view());
     }
@@ -526,11 +543,22 @@ fn correctness_run(api: &PipelineApi, run: Run) {
     if let Err(report) = expect_results(api, run, &config, &expected) {
         panic!("{report}");
     }
-    if let Err(report) = expect_results(api, run, &PipelineConfig::new(1, (1, 1)), &expected_checksums(api, 1, (1, 1))) {
+    if let Err(report) = expect_results(
+        api,
+        run,
+        &PipelineConfig::new(1, (1, 1)),
+        &expected_checksums(api, 1, (1, 1)),
+    ) {
         panic!("{report}");
     }
 
-    expect_refusal(api, run, "0 images", &PipelineConfig::new(0, shape), &PipelineError::NoImages);
+    expect_refusal(
+        api,
+        run,
+        "0 images",
+        &PipelineConfig::new(0, shape),
+        &PipelineError::NoImages,
+    );
     for empty in [(0, 20), (24, 0)] {
         expect_refusal(
             api,
@@ -612,9 +640,12 @@ pub fn correctness_run_parallel(api: &PipelineApi) {
     let shape = (16, 12);
     let expected = expected_checksums(api, 9, shape);
     for threads in [1, 3] {
-        if let Err(report) =
-            expect_results(api, Run::Parallel(threads), &PipelineConfig::new(9, shape), &expected)
-        {
+        if let Err(report) = expect_results(
+            api,
+            Run::Parallel(threads),
+            &PipelineConfig::new(9, shape),
+            &expected,
+        ) {
             panic!("{report}");
         }
     }
@@ -637,14 +668,25 @@ pub fn properties_load_is_a_function_of_the_index(api: &PipelineApi) {
         (vec(0_u64..40, 1..8), 1_usize..6, 1_usize..6),
         |(indices, rows, cols)| {
             let shape = (rows, cols);
-            let forward: Vec<Array2<f64>> = indices.iter().map(|&i| (api.load_eo_data)(i, shape)).collect();
-            let backward: Vec<Array2<f64>> =
-                indices.iter().rev().map(|&i| (api.load_eo_data)(i, shape)).collect();
+            let forward: Vec<Array2<f64>> = indices
+                .iter()
+                .map(|&i| (api.load_eo_data)(i, shape))
+                .collect();
+            let backward: Vec<Array2<f64>> = indices
+                .iter()
+                .rev()
+                .map(|&i| (api.load_eo_data)(i, shape))
+                .collect();
             let api = *api;
             let on_thread: Vec<Array2<f64>> = std::thread::scope(|s| {
-                s.spawn(|| indices.iter().map(|&i| (api.load_eo_data)(i, shape)).collect())
-                    .join()
-                    .expect("loading on another thread")
+                s.spawn(|| {
+                    indices
+                        .iter()
+                        .map(|&i| (api.load_eo_data)(i, shape))
+                        .collect()
+                })
+                .join()
+                .expect("loading on another thread")
             });
             for (k, &index) in indices.iter().enumerate() {
                 let reversed = &backward[indices.len() - 1 - k];
@@ -681,7 +723,13 @@ pub fn properties_fft2_matches_the_direct_dft(api: &PipelineApi) {
             let spectrum = (api.fft_planned)(image.dim(), &[image.view()]).remove(0);
             let scale = image.iter().map(|x| x.abs()).sum::<f64>();
             let what = format!("Fft2::forward on a {:?} image", image.dim());
-            compare_spectra(&what, BOOK_FFT, direct_dft(image.view()).view(), spectrum.view(), scale)?;
+            compare_spectra(
+                &what,
+                BOOK_FFT,
+                direct_dft(image.view()).view(),
+                spectrum.view(),
+                scale,
+            )?;
             let back = direct_inverse_dft(spectrum.view());
             compare_spectra(
                 &format!("inverse DFT of {what}"),
@@ -737,7 +785,12 @@ pub fn properties_fft2_parseval_and_linearity(api: &PipelineApi) {
 /// index order.
 pub fn properties_runs_agree_for_any_thread_count(api: &PipelineApi) {
     let probe = PipelineConfig::new(2, (3, 3));
-    if let Err(report) = expect_results(api, Run::Parallel(2), &probe, &expected_checksums(api, 2, (3, 3))) {
+    if let Err(report) = expect_results(
+        api,
+        Run::Parallel(2),
+        &probe,
+        &expected_checksums(api, 2, (3, 3)),
+    ) {
         panic!("{report}");
     }
     properties::check(
@@ -766,7 +819,9 @@ pub const THREADS_CHECK_SHAPE: (usize, usize) = (512, 512);
 pub fn mechanism_runs_use_the_threads_they_should(api: &PipelineApi) {
     let config = PipelineConfig::new(6, (64, 64));
     let report = Run::Sequential.call(api, &config).unwrap_or_else(|e| {
-        panic!("run_sequential: returned Err({e}) for a valid configuration\n  read: {BOOK_SEQUENTIAL}")
+        panic!(
+            "run_sequential: returned Err({e}) for a valid configuration\n  read: {BOOK_SEQUENTIAL}"
+        )
     });
     let here = std::thread::current().id();
     let elsewhere = report.images.iter().filter(|r| r.thread != here).count();
@@ -777,7 +832,10 @@ pub fn mechanism_runs_use_the_threads_they_should(api: &PipelineApi) {
          std::thread::current().id() per image)\n  read: {BOOK_SEQUENTIAL}",
         report.images.len()
     );
-    if !has_cores_for("mechanism_runs_use_the_threads_they_should (parallel part)", 2) {
+    if !has_cores_for(
+        "mechanism_runs_use_the_threads_they_should (parallel part)",
+        2,
+    ) {
         return;
     }
     let config = PipelineConfig::new(THREADS_CHECK_IMAGES, THREADS_CHECK_SHAPE);
@@ -812,7 +870,9 @@ pub fn mechanism_parallel_run_peak_memory_alone(api: &PipelineApi) {
     let config = PipelineConfig::new(MEMORY_CHECK_IMAGES, MEMORY_CHECK_SHAPE);
     let (report, peak) = peak_bytes(|| Run::Parallel(MEMORY_CHECK_THREADS).call(api, &config));
     if let Err(e) = report {
-        panic!("run_parallel: returned Err({e}) for a valid configuration\n  read: {BOOK_PARALLEL}");
+        panic!(
+            "run_parallel: returned Err({e}) for a valid configuration\n  read: {BOOK_PARALLEL}"
+        );
     }
     let (rows, cols) = MEMORY_CHECK_SHAPE;
     let footprint = rows * cols * (8 + 16);
@@ -854,7 +914,9 @@ fn image_zero_summary(api: &PipelineApi) -> String {
     let n = image.len() as f64;
     let (min, max) = image
         .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
     let mut text = format!(
         "image 0, load_eo_data(0, {shape:?})\n  shape: {:?}\n  min: {}  max: {}  mean: {}\n",
         image.shape(),
@@ -868,13 +930,28 @@ fn image_zero_summary(api: &PipelineApi) -> String {
         sig(spectrum[[0, 0]].re)
     ));
     if spectrum.dim() == shape {
-        for (k1, k2) in [(0, 1), (1, 0), (3, 7), (7, 3), (500, 500), (999, 1), (1, 999)] {
-            text.push_str(&format!("  |X[{k1}, {k2}]|: {}\n", sig(spectrum[[k1, k2]].norm())));
+        for (k1, k2) in [
+            (0, 1),
+            (1, 0),
+            (3, 7),
+            (7, 3),
+            (500, 500),
+            (999, 1),
+            (1, 999),
+        ] {
+            text.push_str(&format!(
+                "  |X[{k1}, {k2}]|: {}\n",
+                sig(spectrum[[k1, k2]].norm())
+            ));
         }
     }
     let energy: f64 = spectrum.iter().map(|z| z.norm_sqr()).sum();
     let mean_abs: f64 = spectrum.iter().map(|z| z.norm()).sum::<f64>() / n;
-    text.push_str(&format!("  sum |X|^2: {}\n  mean |X|: {}\n", sig(energy), sig(mean_abs)));
+    text.push_str(&format!(
+        "  sum |X|^2: {}\n  mean |X|: {}\n",
+        sig(energy),
+        sig(mean_abs)
+    ));
     text
 }
 
@@ -897,33 +974,102 @@ pub fn snapshot_image_zero(api: &PipelineApi) {
 
 /// Images per run in the timing check (the tutorial's size).
 pub const TIMING_IMAGES: u64 = 8;
+/// Attempts the timing check makes before giving up on a busy machine.
+pub const TIMING_ATTEMPTS: usize = 3;
+/// Below this, two threads of pure arithmetic did not run side by side: another process
+/// holds a core, and no parallel speedup can be judged.
+pub const SPARE_CORES_NEEDED: f64 = 1.6;
+
+/// How much faster two threads do two units of pure arithmetic than one thread does both
+/// (median of 3 tries, ~0.2 s): ~2.0 when two cores are free, ~1.0 when another process
+/// holds one of them.
+pub fn parallel_capacity_now() -> f64 {
+    fn unit_of_work() -> u64 {
+        let mut x = std::hint::black_box(0x9E37_79B9_7F4A_7C15_u64);
+        for _ in 0..4_000_000 {
+            x = x.wrapping_mul(0x2545_F491_4F6C_DD1D).rotate_left(17) ^ 0x5851_F42D;
+        }
+        x
+    }
+    let mut ratios: Vec<f64> = (0..3)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            std::hint::black_box(unit_of_work());
+            std::hint::black_box(unit_of_work());
+            let one_thread = start.elapsed();
+            let start = std::time::Instant::now();
+            std::thread::scope(|s| {
+                let other = s.spawn(unit_of_work);
+                std::hint::black_box(unit_of_work());
+                std::hint::black_box(other.join().expect("arithmetic cannot panic"));
+            });
+            one_thread.as_secs_f64() / start.elapsed().as_secs_f64().max(1e-9)
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios[1]
+}
 
 /// Your parallel run with 2 threads against your sequential run, same 8 images.
+///
+/// A parallel speedup can only be seen when two cores are free, so each attempt first
+/// measures that ([`parallel_capacity_now`]); an attempt on a busy machine is not judged.
+/// After [`TIMING_ATTEMPTS`] busy attempts the check fails with that explanation (it never
+/// passes without judging).
 pub fn timing_parallel_vs_sequential(api: &PipelineApi) {
     let config = PipelineConfig::new(TIMING_IMAGES, solution_03::TUTORIAL_SHAPE);
     // A plain call first: a stub fails here with its own message.
-    Run::Parallel(2).call(api, &PipelineConfig::new(1, (2, 2))).ok();
-    Run::Sequential.call(api, &PipelineConfig::new(1, (2, 2))).ok();
+    Run::Parallel(2)
+        .call(api, &PipelineConfig::new(1, (2, 2)))
+        .ok();
+    Run::Sequential
+        .call(api, &PipelineConfig::new(1, (2, 2)))
+        .ok();
     if !has_cores_for("timing_parallel_vs_sequential", 2) {
         return;
     }
-    let (fast, slow) = interleaved(
-        1,
-        5,
-        || (api.run_parallel)(&config, 2).expect("a valid configuration"),
-        || (api.run_sequential)(&config).expect("a valid configuration"),
-    );
-    Speedup {
+    let requirement = Speedup {
         fast: "your run_parallel (2 threads)",
         slow: "your run_sequential",
         at_least: PARALLEL_VS_SEQUENTIAL_AT_LEAST,
         measured: PARALLEL_VS_SEQUENTIAL_MEASURED,
         book: BOOK_MEASURE,
+    };
+    let mut capacities = Vec::new();
+    for _ in 0..TIMING_ATTEMPTS {
+        let before = parallel_capacity_now();
+        if before < SPARE_CORES_NEEDED {
+            capacities.push(before);
+            continue;
+        }
+        let (fast, slow) = interleaved(
+            1,
+            5,
+            || (api.run_parallel)(&config, 2).expect("a valid configuration"),
+            || (api.run_sequential)(&config).expect("a valid configuration"),
+        );
+        let after = parallel_capacity_now();
+        if after < SPARE_CORES_NEEDED {
+            capacities.push(after);
+            continue;
+        }
+        requirement.assert(&fast, &slow);
+        return;
     }
-    .assert(&fast, &slow);
+    panic!(
+        "timing: cannot judge a parallel speedup now: another process is using a core. In \
+         {TIMING_ATTEMPTS} attempts, two threads of pure arithmetic ran only {capacities:.2?} \
+         times as fast as one (at least {SPARE_CORES_NEEDED} is needed). Rerun `cargo test -p \
+         exercise-03 timing_` when the machine is quiet.\n  read: {BOOK_MEASURE}"
+    );
 }
 
-/// Threshold for [`timing_parallel_vs_sequential`]: see [`PARALLEL_VS_SEQUENTIAL_MEASURED`].
+/// Threshold for [`timing_parallel_vs_sequential`]. The reference solution measured
+/// 1.9x-2.0x on a quiet machine (`cargo test -p solution-03 timing_ -- --nocapture`, 2-core
+/// Xeon VM, 2026-11-25). Halving the ratio would allow 1.0x, which a secretly sequential
+/// run reaches; instead the threshold keeps 3x headroom on the *gain* (0.9-1.0 measured,
+/// 0.3 required) and still rejects a sequential run relabelled as parallel (~1.0x).
 pub const PARALLEL_VS_SEQUENTIAL_AT_LEAST: f64 = 1.3;
 /// What the reference solution measured, quoted in failure messages.
-pub const PARALLEL_VS_SEQUENTIAL_MEASURED: &str = "TO BE MEASURED";
+pub const PARALLEL_VS_SEQUENTIAL_MEASURED: &str = "the reference solution measures 1.9-2.0x on 2 quiet cores (each image page-faults its \
+     ~48 MB in; both cores can do that at once)";

@@ -88,7 +88,10 @@ fn fft_ignores_planned_shape(
     _shape: (usize, usize),
     images: &[ArrayView2<f64>],
 ) -> Vec<Array2<Complex64>> {
-    images.iter().map(|image| solution_03::fft2(*image)).collect()
+    images
+        .iter()
+        .map(|image| solution_03::fft2(*image))
+        .collect()
 }
 
 static SHARED_GENERATOR: Mutex<Option<Xoshiro256PlusPlus>> = Mutex::new(None);
@@ -249,8 +252,14 @@ fn sequential_skips_validation(config: &PipelineConfig) -> Result<RunReport, Pip
 #[test]
 fn reference_passes_every_check_it_is_compared_with_here() {
     for (name, check_fn) in [
-        ("correctness_fft2", pipeline::correctness_fft2 as fn(&PipelineApi)),
-        ("correctness_run_parallel", pipeline::correctness_run_parallel),
+        (
+            "correctness_fft2",
+            pipeline::correctness_fft2 as fn(&PipelineApi),
+        ),
+        (
+            "correctness_run_parallel",
+            pipeline::correctness_run_parallel,
+        ),
         (
             "properties_load_is_a_function_of_the_index",
             pipeline::properties_load_is_a_function_of_the_index,

@@ -84,7 +84,11 @@ impl Fft2 {
         let mut row_in = vec![0.0; cols];
         let mut row_spectra = vec![Complex64::default(); rows * half];
         let mut scratch = plans.rows.make_scratch_vec();
-        for (row, out) in image.rows().into_iter().zip(row_spectra.chunks_exact_mut(half)) {
+        for (row, out) in image
+            .rows()
+            .into_iter()
+            .zip(row_spectra.chunks_exact_mut(half))
+        {
             // The input buffer doubles as scratch space, so each row is copied in first.
             for (dst, &src) in row_in.iter_mut().zip(row.iter()) {
                 *dst = src;

@@ -146,8 +146,6 @@ impl Sink {
 fn write_npy_file(path: &Path, spectrum: ArrayView2<Complex64>) -> Result<(), String> {
     let file = File::create(path).map_err(|e| e.to_string())?;
     let mut writer = BufWriter::new(file);
-    spectrum
-        .write_npy(&mut writer)
-        .map_err(|e| e.to_string())?;
+    spectrum.write_npy(&mut writer).map_err(|e| e.to_string())?;
     writer.flush().map_err(|e| e.to_string())
 }

@@ -94,9 +94,9 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Args>, St
             }
             "--shape" => {
                 let v = value().ok_or("--shape needs a value (ROWSxCOLS)")?;
-                let (r, c) = v
-                    .split_once('x')
-                    .ok_or_else(|| format!("--shape expects ROWSxCOLS, e.g. 1000x800, got '{v}'"))?;
+                let (r, c) = v.split_once('x').ok_or_else(|| {
+                    format!("--shape expects ROWSxCOLS, e.g. 1000x800, got '{v}'")
+                })?;
                 parsed.shape = (
                     positive("--shape rows", Some(r.to_string()), "a whole number")?,
                     positive("--shape columns", Some(c.to_string()), "a whole number")?,
@@ -112,13 +112,13 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Args>, St
                             "unknown mode '{other}': use sequential, parallel or both"
                         ));
                     }
-                    None => return Err("--mode needs a value (sequential, parallel or both)".into()),
+                    None => {
+                        return Err("--mode needs a value (sequential, parallel or both)".into());
+                    }
                 }
             }
             "--save" => {
-                parsed.save = Some(PathBuf::from(
-                    value().ok_or("--save needs a directory")?,
-                ));
+                parsed.save = Some(PathBuf::from(value().ok_or("--save needs a directory")?));
             }
             "--progress" => {
                 parsed.progress = match value().as_deref() {
@@ -139,7 +139,9 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Args>, St
                     Some("keep") => true,
                     Some("default") => false,
                     Some(other) => {
-                        return Err(format!("unknown allocator policy '{other}': use keep or default"));
+                        return Err(format!(
+                            "unknown allocator policy '{other}': use keep or default"
+                        ));
                     }
                     None => return Err("--malloc needs a value (keep or default)".into()),
                 }
@@ -206,7 +208,11 @@ fn main() -> ExitCode {
             None => "results discarded".into(),
         },
         std::thread::available_parallelism().map_or(1, |n| n.get()),
-        if kept { "kept for reuse" } else { "returned to the system (allocator default)" }
+        if kept {
+            "kept for reuse"
+        } else {
+            "returned to the system (allocator default)"
+        }
     );
 
     let sequential = if args.mode != Mode::Parallel {
