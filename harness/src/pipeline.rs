@@ -10,6 +10,7 @@
 use std::f64::consts::PI;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use ndarray::{Array2, ArrayView2};
 use proptest::collection::vec;
@@ -1013,9 +1014,9 @@ pub fn parallel_capacity_now() -> f64 {
 /// Your parallel run with 2 threads against your sequential run, same 8 images.
 ///
 /// A parallel speedup can only be seen when two cores are free, so each attempt first
-/// measures that ([`parallel_capacity_now`]); an attempt on a busy machine is not judged.
-/// After [`TIMING_ATTEMPTS`] busy attempts the check fails with that explanation (it never
-/// passes without judging).
+/// measures that ([`parallel_capacity_now`]), before and after; an attempt on a busy
+/// machine is not judged. After [`TIMING_ATTEMPTS`] busy attempts the check is skipped
+/// with a printed reason, as on a one-core machine.
 pub fn timing_parallel_vs_sequential(api: &PipelineApi) {
     let config = PipelineConfig::new(TIMING_IMAGES, solution_03::TUTORIAL_SHAPE);
     // A plain call first: a stub fails here with its own message.
@@ -1035,6 +1036,7 @@ pub fn timing_parallel_vs_sequential(api: &PipelineApi) {
         measured: PARALLEL_VS_SEQUENTIAL_MEASURED,
         book: BOOK_MEASURE,
     };
+    TIMING_SKIPPED.store(false, Ordering::Relaxed);
     let mut capacities = Vec::new();
     for _ in 0..TIMING_ATTEMPTS {
         let before = parallel_capacity_now();
@@ -1056,12 +1058,24 @@ pub fn timing_parallel_vs_sequential(api: &PipelineApi) {
         requirement.assert(&fast, &slow);
         return;
     }
-    panic!(
-        "timing: cannot judge a parallel speedup now: another process is using a core. In \
+    // Like a one-core machine (`has_cores_for`): a busy machine has no second core to
+    // offer, so the check is skipped, visibly. `mechanism_runs_use_the_threads_they_should`
+    // still judges that the run spreads its images over two threads.
+    TIMING_SKIPPED.store(true, Ordering::Relaxed);
+    println!(
+        "SKIPPED timing_parallel_vs_sequential: another process is using a core. In \
          {TIMING_ATTEMPTS} attempts, two threads of pure arithmetic ran only {capacities:.2?} \
          times as fast as one (at least {SPARE_CORES_NEEDED} is needed). Rerun `cargo test -p \
-         exercise-03 timing_` when the machine is quiet.\n  read: {BOOK_MEASURE}"
+         exercise-03 timing_` when the machine is quiet."
     );
+}
+
+static TIMING_SKIPPED: AtomicBool = AtomicBool::new(false);
+
+/// Whether the last [`timing_parallel_vs_sequential`] in this process was skipped because
+/// the machine was busy (for the mutant tests, which cannot prove a rejection then).
+pub fn last_timing_check_skipped() -> bool {
+    TIMING_SKIPPED.load(Ordering::Relaxed)
 }
 
 /// Threshold for [`timing_parallel_vs_sequential`]. The reference solution measured
