@@ -859,9 +859,9 @@ pub const MEMORY_CHECK_IMAGES: u64 = 64;
 pub const MEMORY_CHECK_SHAPE: (usize, usize) = (128, 128);
 pub const MEMORY_CHECK_THREADS: usize = 2;
 /// The bound: this many "image footprints" (one loaded image + one spectrum, 24 bytes per
-/// pixel) per thread. The reference solution peaks at ~1.6 footprints per thread (measured
+/// pixel) per thread. The reference solution peaks at 2.8-2.9 footprints for 2 threads (measured
 /// with `cargo test -p solution-03 mechanism_parallel_run_peak_memory_alone -- --nocapture`,
-/// 2026-11-25); 4 keeps 2x headroom, and loading every image first needs 21 for the
+/// 2026-11-25); 4 per thread (8 in all) keeps 2.7x headroom, and loading every image first needs 21 for the
 /// loaded images alone.
 pub const FOOTPRINTS_PER_THREAD: usize = 4;
 
