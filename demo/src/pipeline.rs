@@ -28,7 +28,10 @@ pub fn run(images: u64) {
     println!(
         "Section 03 — the pipeline load → smooth → fft2 → save (discarded), 1000 x 1000 images"
     );
-    println!("Progress is shown on standard error (a bar in a terminal, plain lines in a log).\n");
+    println!(
+        "One run per row (a run of many images is its own average). Progress is shown on\n\
+         standard error (a bar in a terminal, plain lines in a log).\n"
+    );
     // First with glibc's default policy: freed memory goes back to the system between
     // images. This must run before keep_freed_memory(), which cannot be undone.
     let config = PipelineConfig::new(few, TUTORIAL_SHAPE).with_progress(ProgressMode::Auto);

@@ -1078,12 +1078,13 @@ pub fn last_timing_check_skipped() -> bool {
     TIMING_SKIPPED.load(Ordering::Relaxed)
 }
 
-/// Threshold for [`timing_parallel_vs_sequential`]. The reference solution measured
-/// 1.9x-2.0x on a quiet machine (`cargo test -p solution-03 timing_ -- --nocapture`, 2-core
-/// Xeon VM, 2026-11-25). Halving the ratio would allow 1.0x, which a secretly sequential
-/// run reaches; instead the threshold keeps 3x headroom on the *gain* (0.9-1.0 measured,
-/// 0.3 required) and still rejects a sequential run relabelled as parallel (~1.0x).
+/// Threshold for [`timing_parallel_vs_sequential`]. The reference solution measured 1.88x
+/// and 1.80x on a quiet machine (`cargo test -p solution-03 timing_ -- --nocapture`, 2-core
+/// Xeon VM, 2026-11-25; 0.99x while another process held a core, hence the capacity probe).
+/// Halving the ratio would allow 1.0x, which a secretly sequential run reaches; instead the
+/// threshold keeps the required *gain* (0.3) under 2.5x below the measured one (0.8-0.9),
+/// and still rejects a sequential run relabelled as parallel (~1.0x).
 pub const PARALLEL_VS_SEQUENTIAL_AT_LEAST: f64 = 1.3;
 /// What the reference solution measured, quoted in failure messages.
-pub const PARALLEL_VS_SEQUENTIAL_MEASURED: &str = "the reference solution measures 1.9-2.0x on 2 quiet cores (each image page-faults its \
-     ~48 MB in; both cores can do that at once)";
+pub const PARALLEL_VS_SEQUENTIAL_MEASURED: &str =
+    "the reference solution measures 1.8-1.9x on 2 quiet cores";
