@@ -810,10 +810,10 @@ pub fn properties_runs_agree_for_any_thread_count(api: &PipelineApi) {
 
 // --- mechanism ----------------------------------------------------------------------------
 
-/// Images and shape for the thread check: enough work (~40 ms) that both threads of a pool
-/// get some even on a busy machine.
-pub const THREADS_CHECK_IMAGES: u64 = 16;
-pub const THREADS_CHECK_SHAPE: (usize, usize) = (512, 512);
+/// Images and shape for the thread check: enough tasks (32) and work (~50 ms) that both
+/// threads of a pool get some even on a busy machine.
+pub const THREADS_CHECK_IMAGES: u64 = 32;
+pub const THREADS_CHECK_SHAPE: (usize, usize) = (384, 384);
 
 /// The sequential run does everything on the calling thread; the parallel run with 2
 /// threads really uses two (when the machine has two cores).
