@@ -7,7 +7,7 @@
 //!   (more threads than cores shows what oversubscription costs).
 //!
 //! Every group first calls [`keep_freed_memory`], as the course's programs do: without it,
-//! glibc returns each image's ~48 MB to the system and page faults dominate every stage
+//! glibc returns each image's ~40 MB to the system and page faults dominate every stage
 //! (book §3.4; `eo-pipeline --malloc default` shows it).
 //!
 //! Python on the same machine (design notes): `np.fft.fft2` 12.9 ms; the numpy + numba

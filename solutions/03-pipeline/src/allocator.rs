@@ -7,10 +7,10 @@
 /// heap rather than from their own `mmap`, and the heap is trimmed only once more than
 /// 1 GiB of it is free.
 ///
-/// Why: each 1000 × 1000 image allocates ~48 MB of arrays and frees them all at the end.
+/// Why: each 1000 × 1000 image allocates ~40 MB of arrays and frees them all at the end.
 /// By default glibc then hands that memory back to the kernel, and the next image's
 /// first write to every 4 KiB page is a page fault (~2 µs each on the course machine):
-/// ~27 ms of a ~41 ms image. With this call the same image takes ~14 ms.
+/// ~25 ms of a ~38 ms image. With this call the same image takes ~13 ms.
 ///
 /// It changes the whole process, for good: call it once at the start of a *program*
 /// (`eo-pipeline`, the demo, the bench), never from library code. Returns `true` if the
