@@ -5,13 +5,16 @@
 //! does); a debug build prints a warning, because its numbers mean nothing.
 
 mod add;
+mod pipeline;
 mod smooth;
 mod table;
 
-const USAGE: &str = "usage: demo [--runs N] [--debug-naive-ms MEDIAN,MIN,MAX] [--compile-s RELEASE,DEV] [SECTION…]\n       demo --probe-smooth-naive\nsections: 01 02 (default: all)";
+const USAGE: &str = "usage: demo [--runs N] [--images N] [--debug-naive-ms MEDIAN,MIN,MAX] [--compile-s RELEASE,DEV] [SECTION…]\n       demo --probe-smooth-naive\nsections: 01 02 03 (default: all)";
 
 fn main() {
     let mut runs = 11;
+    // Section 03: images in the pipeline run (the tutorial's 1000).
+    let mut images: u64 = 1000;
     let mut sections = Vec::new();
     let mut outside = smooth::Outside::default();
     let mut args = std::env::args().skip(1);
@@ -20,6 +23,10 @@ fn main() {
             "--runs" => match args.next().and_then(|n| n.parse::<usize>().ok()) {
                 Some(n) if n > 0 => runs = n,
                 _ => fail("--runs needs a whole number of at least 1"),
+            },
+            "--images" => match args.next().and_then(|n| n.parse::<u64>().ok()) {
+                Some(n) if n > 0 => images = n,
+                _ => fail("--images needs a whole number of at least 1"),
             },
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -39,11 +46,12 @@ fn main() {
             },
             "01" | "1" | "add" => sections.push(1),
             "02" | "2" | "smooth" => sections.push(2),
+            "03" | "3" | "pipeline" => sections.push(3),
             other => fail(&format!("unknown section or option '{other}'")),
         }
     }
     if sections.is_empty() {
-        sections = vec![1, 2];
+        sections = vec![1, 2, 3];
     }
     if cfg!(debug_assertions) {
         eprintln!(
@@ -58,6 +66,7 @@ fn main() {
         match section {
             1 => add::run(solution_01::TUTORIAL_LEN, runs),
             2 => smooth::run(runs, &outside),
+            3 => pipeline::run(images),
             _ => unreachable!("sections are validated above"),
         }
     }

@@ -22,6 +22,8 @@ pub mod check;
 pub mod compare;
 pub mod data;
 pub mod images;
+pub mod memory;
+pub mod pipeline;
 pub mod properties;
 pub mod smooth;
 pub mod snapshot;

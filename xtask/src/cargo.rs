@@ -82,16 +82,24 @@ pub fn run_demo(args: &[String]) -> Result<(), String> {
 }
 
 /// Every section the demo knows, by the names it accepts.
-const SECTION_NAMES: [&str; 6] = ["01", "1", "add", "02", "2", "smooth"];
+const SECTION_NAMES: [&str; 9] = ["01", "1", "add", "02", "2", "smooth", "03", "3", "pipeline"];
 
 /// Whether `args` ask for the section called by any of `names` (no section named: all).
 fn wants_section(args: &[String], names: &[&str]) -> bool {
-    let named: Vec<&String> = args
-        .iter()
-        .filter(|a| SECTION_NAMES.contains(&a.as_str()))
-        .collect();
-    named.is_empty() || named.iter().any(|a| names.contains(&a.as_str()))
+    let mut named = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        if OPTIONS_WITH_VALUES.contains(&arg.as_str()) {
+            rest.next(); // `--images 3` names no section
+        } else if SECTION_NAMES.contains(&arg.as_str()) {
+            named.push(arg.as_str());
+        }
+    }
+    named.is_empty() || named.iter().any(|a| names.contains(a))
 }
+
+/// The demo's options that take a value.
+const OPTIONS_WITH_VALUES: [&str; 4] = ["--runs", "--images", "--debug-naive-ms", "--compile-s"];
 
 /// Seconds to compile `solution-02` alone in `profile`, its dependencies already built.
 fn time_fresh_build(profile: &str) -> Result<f64, String> {
@@ -146,4 +154,26 @@ fn probe_debug_naive() -> Result<String, String> {
         return Err(format!("the debug probe failed:\n{}", out.text));
     }
     Ok(numbers.join(","))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn sections_are_found_among_options() {
+        assert!(wants_section(&args(&[]), &["02"]));
+        assert!(wants_section(&args(&["--runs", "5"]), &["02"]));
+        assert!(wants_section(&args(&["smooth"]), &["02", "smooth"]));
+        assert!(!wants_section(&args(&["01"]), &["02"]));
+        assert!(!wants_section(
+            &args(&["--images", "3", "01"]),
+            &["03", "3"]
+        ));
+        assert!(wants_section(&args(&["--images", "3"]), &["02"]));
+    }
 }
