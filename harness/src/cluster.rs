@@ -469,9 +469,6 @@ pub fn run_random_graph(api: &ClusterApi, workers: usize, tasks: &[RandomTask]) 
         if i == usize::MAX {
             continue;
         }
-        if !r.succeeded {
-            return Err(format!("task {i} ({}) failed on worker {}; none of these tasks can fail", r.key, r.worker));
-        }
         for &j in &tasks[i].inputs {
             match ends.get(keys[j].as_str()) {
                 Some(&end) if end <= r.start => {}
@@ -483,11 +480,17 @@ pub fn run_random_graph(api: &ClusterApi, workers: usize, tasks: &[RandomTask]) 
                 }
                 None => {
                     return Err(format!(
-                        "task {i} ({}) ran, but its input {} never did",
-                        r.key, keys[j]
+                        "task {i} ({}) started at {:?}, before its input {} had run at all",
+                        r.key, r.start, keys[j]
                     ));
                 }
             }
+        }
+        if !r.succeeded {
+            return Err(format!(
+                "task {i} ({}) failed on worker {}; none of these tasks can fail",
+                r.key, r.worker
+            ));
         }
     }
     Ok(())
@@ -788,8 +791,14 @@ pub fn timing_scheduler_overhead_vs_reference(api: &ClusterApi) {
     );
 }
 
-/// Threshold for [`timing_scheduler_overhead_vs_reference`]: the learner's time may be at
-/// most 1 / this of the reference's. Set after measuring, see [`OVERHEAD_MEASURED`].
-pub const OVERHEAD_AT_LEAST: f64 = 0.25;
+/// Threshold for [`timing_scheduler_overhead_vs_reference`], as a speed ratio (reference
+/// time / your time): 0.4 lets your scheduler take up to 2.5x the reference's time. The
+/// reference against itself measured 0.86x-1.32x in three runs of `cargo test -p
+/// solution-04 timing_` (2-core Xeon VM, load average 6.7 from two other builds,
+/// 2026-11-25): 0.4 keeps 2x headroom under the lowest. A scheduler that scans its waiting
+/// tasks on every event (harness/tests/mutants_local_cluster.rs) measured 7.2x the
+/// reference's time (min 4.4x) and is rejected.
+pub const OVERHEAD_AT_LEAST: f64 = 0.4;
 /// What was measured, quoted in failure messages.
-pub const OVERHEAD_MEASURED: &str = "to be measured";
+pub const OVERHEAD_MEASURED: &str = "the reference scheduler measures 3.5-6 µs per task here \
+     (20,000 tasks, 2 workers); against itself, 0.86x-1.32x";
