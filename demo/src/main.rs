@@ -5,9 +5,10 @@
 //! does); a debug build prints a warning, because its numbers mean nothing.
 
 mod add;
+mod cluster;
 mod table;
 
-const USAGE: &str = "usage: demo [--runs N] [SECTION…]   sections: 01 (default: all)";
+const USAGE: &str = "usage: demo [--runs N] [SECTION…]   sections: 01, 04 (default: all)";
 
 fn main() {
     let mut runs = 11;
@@ -24,11 +25,12 @@ fn main() {
                 return;
             }
             "01" | "1" | "add" => sections.push(1),
+            "04" | "4" | "cluster" => sections.push(4),
             other => fail(&format!("unknown section or option '{other}'")),
         }
     }
     if sections.is_empty() {
-        sections = vec![1];
+        sections = vec![1, 4];
     }
     if cfg!(debug_assertions) {
         eprintln!(
@@ -42,6 +44,7 @@ fn main() {
     for section in sections {
         match section {
             1 => add::run(solution_01::TUTORIAL_LEN, runs),
+            4 => cluster::run(runs),
             _ => unreachable!("sections are validated above"),
         }
     }

@@ -136,7 +136,9 @@ where
 {
     match future.result_timeout(WAIT) {
         Err(e) if e == *expected => {}
-        Err(e) => panic!("{what}: expected the error\n    {expected}\n  got\n    {e}\n  read: {book}"),
+        Err(e) => {
+            panic!("{what}: expected the error\n    {expected}\n  got\n    {e}\n  read: {book}")
+        }
         Ok(value) => panic!(
             "{what}: expected the error\n    {expected}\n  but {} returned {value:?}\n  read: {book}",
             future.key()
@@ -159,23 +161,47 @@ pub fn correctness_results_of_a_small_graph(api: &ClusterApi) {
     let b = BOOK_GRAPH;
     let a = ok("submit a", b, client.submit("a", || 2_u64));
     let bb = ok("submit b", b, client.submit("b", || 3_u64));
-    let c = ok("submit add(a, b)", b, client.submit2("add", |x: &u64, y: &u64| x + y, &a, &bb));
-    let d = ok("submit times10(c)", b, client.submit1("times10", |c: &u64| c * 10, &c));
+    let c = ok(
+        "submit add(a, b)",
+        b,
+        client.submit2("add", |x: &u64, y: &u64| x + y, &a, &bb),
+    );
+    let d = ok(
+        "submit times10(c)",
+        b,
+        client.submit1("times10", |c: &u64| c * 10, &c),
+    );
     let inputs = [a.clone(), bb.clone(), c.clone(), d.clone()];
     let e = ok(
         "submit sum(a, b, c, d)",
         b,
-        client.submit_all("sum", |xs: &[&u64]| xs.iter().copied().sum::<u64>(), &inputs),
+        client.submit_all(
+            "sum",
+            |xs: &[&u64]| xs.iter().copied().sum::<u64>(),
+            &inputs,
+        ),
     );
-    let f = ok("submit square(c, c)", b, client.submit2("square", |x: &u64, y: &u64| x * y, &c, &c));
-    let squares = ok("map square over 0..20", b, client.map("sq", |i: u64| i * i, 0..20_u64));
+    let f = ok(
+        "submit square(c, c)",
+        b,
+        client.submit2("square", |x: &u64, y: &u64| x * y, &c, &c),
+    );
+    let squares = ok(
+        "map square over 0..20",
+        b,
+        client.map("sq", |i: u64| i * i, 0..20_u64),
+    );
     expect_value("a task with no inputs", b, &a, &2);
     expect_value("add(a, b)", b, &c, &5);
     expect_value("times10(add(a, b)): a chain", b, &d, &50);
     expect_value("sum(a, b, c, d): fan-in", b, &e, &60);
     expect_value("square(c, c): the same input twice", b, &f, &25);
     // Its input is already in memory when it is submitted: it must not wait for it.
-    let late = ok("submit late(d)", b, client.submit1("late", |d: &u64| d + 1, &d));
+    let late = ok(
+        "submit late(d)",
+        b,
+        client.submit1("late", |d: &u64| d + 1, &d),
+    );
     expect_value("a task whose input had already finished", b, &late, &51);
     for (i, sq) in squares.iter().enumerate() {
         expect_value("client.map", b, sq, &((i * i) as u64));
@@ -202,15 +228,27 @@ pub fn correctness_a_failing_task_errors_its_dependants(api: &ClusterApi) {
         b,
         client.submit("boom", || -> u64 { panic!("boom went the task") }),
     );
-    let child = ok("submit child(boom)", b, client.submit1("child", |x: &u64| x + 1, &boom));
-    let grandchild = ok("submit grandchild(child)", b, client.submit1("grandchild", |x: &u64| x + 1, &child));
+    let child = ok(
+        "submit child(boom)",
+        b,
+        client.submit1("child", |x: &u64| x + 1, &boom),
+    );
+    let grandchild = ok(
+        "submit grandchild(child)",
+        b,
+        client.submit1("grandchild", |x: &u64| x + 1, &child),
+    );
     let sibling = ok("submit sibling", b, client.submit("sibling", || 7_u64));
     let parse = ok(
         "submit parse",
         b,
         client.try_submit("parse", || "not a number".parse::<u64>()),
     );
-    let after_parse = ok("submit double(parse)", b, client.submit1("double", |x: &u64| x * 2, &parse));
+    let after_parse = ok(
+        "submit double(parse)",
+        b,
+        client.submit1("double", |x: &u64| x * 2, &parse),
+    );
 
     match boom.result_timeout(WAIT) {
         Err(ClusterError::Failed { task, message })
@@ -225,13 +263,19 @@ pub fn correctness_a_failing_task_errors_its_dependants(api: &ClusterApi) {
         "the dependant of a panicking task",
         b,
         &child,
-        &ClusterError::DependencyFailed { task: child.key().into(), dependency: dependency.clone() },
+        &ClusterError::DependencyFailed {
+            task: child.key().into(),
+            dependency: dependency.clone(),
+        },
     );
     expect_error(
         "a task two steps downstream of a panicking task (the error names the task that failed)",
         b,
         &grandchild,
-        &ClusterError::DependencyFailed { task: grandchild.key().into(), dependency: dependency.clone() },
+        &ClusterError::DependencyFailed {
+            task: grandchild.key().into(),
+            dependency: dependency.clone(),
+        },
     );
     expect_value("a task unrelated to the failure", b, &sibling, &7);
     match parse.result_timeout(WAIT) {
@@ -246,25 +290,44 @@ pub fn correctness_a_failing_task_errors_its_dependants(api: &ClusterApi) {
         "the dependant of a task that returned an error",
         b,
         &after_parse,
-        &ClusterError::DependencyFailed { task: after_parse.key().into(), dependency: parse.key().into() },
+        &ClusterError::DependencyFailed {
+            task: after_parse.key().into(),
+            dependency: parse.key().into(),
+        },
     );
     // Submitted after its input is known to have failed.
-    let late = ok("submit late(boom)", b, client.submit1("late", |x: &u64| x + 1, &boom));
+    let late = ok(
+        "submit late(boom)",
+        b,
+        client.submit1("late", |x: &u64| x + 1, &boom),
+    );
     expect_error(
         "a task submitted after its input had failed",
         b,
         &late,
-        &ClusterError::DependencyFailed { task: late.key().into(), dependency },
+        &ClusterError::DependencyFailed {
+            task: late.key().into(),
+            dependency,
+        },
     );
     // The workers survived: both still run tasks.
-    let since = cluster.task_stream().iter().map(|r| r.end).max().unwrap_or_default();
+    let since = cluster
+        .task_stream()
+        .iter()
+        .map(|r| r.end)
+        .max()
+        .unwrap_or_default();
     let more = ok(
         "map after the failures",
         b,
-        client.map("after", |i: u64| {
-            std::thread::sleep(Duration::from_millis(3));
-            i
-        }, 0..16_u64),
+        client.map(
+            "after",
+            |i: u64| {
+                std::thread::sleep(Duration::from_millis(3));
+                i
+            },
+            0..16_u64,
+        ),
     );
     for (i, f) in more.iter().enumerate() {
         expect_value("a task submitted after the failures", b, f, &(i as u64));
@@ -303,12 +366,22 @@ pub fn correctness_cancel_close_and_zero_workers(api: &ClusterApi) {
         "cancel() of {} returned false, but it had not started (the only worker was busy)\n  read: {b}",
         x.key()
     );
-    expect_error("waiting on a cancelled future", b, &x, &ClusterError::Cancelled { task: x.key().into() });
+    expect_error(
+        "waiting on a cancelled future",
+        b,
+        &x,
+        &ClusterError::Cancelled {
+            task: x.key().into(),
+        },
+    );
     expect_error(
         "the dependant of a cancelled task",
         b,
         &y,
-        &ClusterError::DependencyFailed { task: y.key().into(), dependency: x.key().into() },
+        &ClusterError::DependencyFailed {
+            task: y.key().into(),
+            dependency: x.key().into(),
+        },
     );
     let _ = open.send(());
     expect_value("the task that kept the worker busy", b, &blocker, &true);
@@ -333,7 +406,9 @@ pub fn correctness_cancel_close_and_zero_workers(api: &ClusterApi) {
     }
     match LocalCluster::with_scheduler(0, api.new_scheduler) {
         Err(ClusterError::NoWorkers) => {}
-        other => panic!("a cluster of 0 workers: expected Err(NoWorkers), got {other:?}\n  read: {b}"),
+        other => {
+            panic!("a cluster of 0 workers: expected Err(NoWorkers), got {other:?}\n  read: {b}")
+        }
     }
 }
 
@@ -372,7 +447,11 @@ pub fn random_graph() -> impl Strategy<Value = (usize, Vec<RandomTask>)> {
             .into_iter()
             .enumerate()
             .map(|(i, (raw, seed, fate))| RandomTask {
-                inputs: if i == 0 { Vec::new() } else { raw.iter().map(|r| r % i).collect() },
+                inputs: if i == 0 {
+                    Vec::new()
+                } else {
+                    raw.iter().map(|r| r % i).collect()
+                },
                 seed,
                 fate,
             })
@@ -400,9 +479,14 @@ pub fn sequential_values(tasks: &[RandomTask]) -> Vec<u64> {
 }
 
 /// Runs one random graph on a cluster; `Err` says what went wrong.
-pub fn run_random_graph(api: &ClusterApi, workers: usize, tasks: &[RandomTask]) -> Result<(), String> {
+pub fn run_random_graph(
+    api: &ClusterApi,
+    workers: usize,
+    tasks: &[RandomTask],
+) -> Result<(), String> {
     let expected = sequential_values(tasks);
-    let runs: Arc<Vec<AtomicUsize>> = Arc::new((0..tasks.len()).map(|_| AtomicUsize::new(0)).collect());
+    let runs: Arc<Vec<AtomicUsize>> =
+        Arc::new((0..tasks.len()).map(|_| AtomicUsize::new(0)).collect());
     let cluster = cluster(api, workers);
     let client = cluster.client();
     let mut futures: Vec<Future<u64>> = Vec::with_capacity(tasks.len());
@@ -443,8 +527,18 @@ pub fn run_random_graph(api: &ClusterApi, workers: usize, tasks: &[RandomTask]) 
     for (i, future) in &kept {
         match future.result_timeout(WAIT) {
             Ok(v) if *v == expected[*i] => {}
-            Ok(v) => return Err(format!("task {i} ({}): expected {}, got {v}", keys[*i], expected[*i])),
-            Err(e) => return Err(format!("task {i} ({}): expected {}, got the error: {e}", keys[*i], expected[*i])),
+            Ok(v) => {
+                return Err(format!(
+                    "task {i} ({}): expected {}, got {v}",
+                    keys[*i], expected[*i]
+                ));
+            }
+            Err(e) => {
+                return Err(format!(
+                    "task {i} ({}): expected {}, got the error: {e}",
+                    keys[*i], expected[*i]
+                ));
+            }
         }
     }
     cluster
@@ -453,7 +547,10 @@ pub fn run_random_graph(api: &ClusterApi, workers: usize, tasks: &[RandomTask]) 
     for (i, count) in runs.iter().enumerate() {
         let count = count.load(Ordering::SeqCst);
         if count > 1 {
-            return Err(format!("task {i} ({}) ran {count} times; every task runs at most once", keys[i]));
+            return Err(format!(
+                "task {i} ({}) ran {count} times; every task runs at most once",
+                keys[i]
+            ));
         }
         if must_run[i] && count == 0 {
             return Err(format!(
@@ -465,7 +562,10 @@ pub fn run_random_graph(api: &ClusterApi, workers: usize, tasks: &[RandomTask]) 
     let stream = cluster.task_stream();
     let ends: HashMap<&str, Duration> = stream.iter().map(|r| (&*r.key, r.end)).collect();
     for r in &stream {
-        let i: usize = keys.iter().position(|k| **k == *r.key).unwrap_or(usize::MAX);
+        let i: usize = keys
+            .iter()
+            .position(|k| **k == *r.key)
+            .unwrap_or(usize::MAX);
         if i == usize::MAX {
             continue;
         }
@@ -504,11 +604,31 @@ pub fn properties_random_graphs_match_sequential_evaluation(api: &ClusterApi) {
     // A fixed graph first, run before any random one, so that a stub fails with its
     // own message rather than inside the property runner.
     let diamond = vec![
-        RandomTask { inputs: vec![], seed: 1, fate: Fate::Drop },
-        RandomTask { inputs: vec![0], seed: 2, fate: Fate::Drop },
-        RandomTask { inputs: vec![0], seed: 3, fate: Fate::Keep },
-        RandomTask { inputs: vec![1, 2, 1], seed: 4, fate: Fate::FireAndForget },
-        RandomTask { inputs: vec![3, 2], seed: 5, fate: Fate::Keep },
+        RandomTask {
+            inputs: vec![],
+            seed: 1,
+            fate: Fate::Drop,
+        },
+        RandomTask {
+            inputs: vec![0],
+            seed: 2,
+            fate: Fate::Drop,
+        },
+        RandomTask {
+            inputs: vec![0],
+            seed: 3,
+            fate: Fate::Keep,
+        },
+        RandomTask {
+            inputs: vec![1, 2, 1],
+            seed: 4,
+            fate: Fate::FireAndForget,
+        },
+        RandomTask {
+            inputs: vec![3, 2],
+            seed: 5,
+            fate: Fate::Keep,
+        },
     ];
     if let Err(report) = run_random_graph(api, 2, &diamond) {
         panic!("properties: a diamond-shaped graph: {report}\n  read: {BOOK_GRAPH}");
@@ -533,16 +653,32 @@ pub fn mechanism_fire_and_forget_work_finishes_before_close(api: &ClusterApi) {
     let client = cluster.client();
     let saved = Arc::new(AtomicUsize::new(0));
     for i in 0..IMAGES as u64 {
-        let img = ok("submit load", b, client.submit("load", move || {
-            std::thread::sleep(Duration::from_millis(2));
-            i
-        }));
-        let img = ok("submit smooth", b, client.submit1("smooth", |x: &u64| x + 1, &img));
+        let img = ok(
+            "submit load",
+            b,
+            client.submit("load", move || {
+                std::thread::sleep(Duration::from_millis(2));
+                i
+            }),
+        );
+        let img = ok(
+            "submit smooth",
+            b,
+            client.submit1("smooth", |x: &u64| x + 1, &img),
+        );
         let saved = Arc::clone(&saved);
-        let future = ok("submit save", b, client.submit1("save", move |_: &u64| {
-            std::thread::sleep(Duration::from_millis(2));
-            saved.fetch_add(1, Ordering::SeqCst);
-        }, &img));
+        let future = ok(
+            "submit save",
+            b,
+            client.submit1(
+                "save",
+                move |_: &u64| {
+                    std::thread::sleep(Duration::from_millis(2));
+                    saved.fetch_add(1, Ordering::SeqCst);
+                },
+                &img,
+            ),
+        );
         fire_and_forget(future);
     }
     if let Err(e) = cluster.close_timeout(CLOSE_WAIT) {
@@ -562,14 +698,22 @@ pub fn mechanism_dropping_a_future_releases_its_result(api: &ClusterApi) {
     let b = BOOK_RELEASE;
     let cluster = cluster(api, 2);
     let client = cluster.client();
-    let big = ok("submit big", b, client.submit("big", || vec![7_u8; 1 << 20]));
+    let big = ok(
+        "submit big",
+        b,
+        client.submit("big", || vec![7_u8; 1 << 20]),
+    );
     let value = match big.result_timeout(WAIT) {
         Ok(v) => v,
         Err(e) => panic!("{}: {e}\n  read: {b}", big.key()),
     };
     let weak = Arc::downgrade(&value);
     drop(value);
-    assert!(weak.upgrade().is_some(), "the result of {} was freed while its future was alive\n  read: {b}", big.key());
+    assert!(
+        weak.upgrade().is_some(),
+        "the result of {} was freed while its future was alive\n  read: {b}",
+        big.key()
+    );
     let key = big.key().to_string();
     drop(big);
     assert!(
@@ -579,15 +723,27 @@ pub fn mechanism_dropping_a_future_releases_its_result(api: &ClusterApi) {
     );
 
     let (open, gate) = mpsc::channel::<()>();
-    let input = ok("submit input", b, client.submit("input", || vec![1_u8; 1 << 20]));
+    let input = ok(
+        "submit input",
+        b,
+        client.submit("input", || vec![1_u8; 1 << 20]),
+    );
     let weak = match input.result_timeout(WAIT) {
         Ok(v) => Arc::downgrade(&v),
         Err(e) => panic!("{}: {e}\n  read: {b}", input.key()),
     };
-    let user = ok("submit user(input)", b, client.submit1("user", move |v: &Vec<u8>| {
-        let _ = gate.recv_timeout(WAIT);
-        v.len()
-    }, &input));
+    let user = ok(
+        "submit user(input)",
+        b,
+        client.submit1(
+            "user",
+            move |v: &Vec<u8>| {
+                let _ = gate.recv_timeout(WAIT);
+                v.len()
+            },
+            &input,
+        ),
+    );
     let input_key = input.key().to_string();
     drop(input);
     assert!(
@@ -596,7 +752,12 @@ pub fn mechanism_dropping_a_future_releases_its_result(api: &ClusterApi) {
         user.key()
     );
     let _ = open.send(());
-    expect_value("a task whose input's future was dropped", b, &user, &(1 << 20));
+    expect_value(
+        "a task whose input's future was dropped",
+        b,
+        &user,
+        &(1 << 20),
+    );
     // The input is forgotten when `user` finishes; give the runtime a moment to drop it.
     let deadline = Instant::now() + Duration::from_secs(2);
     while weak.upgrade().is_some() && Instant::now() < deadline {
@@ -618,15 +779,25 @@ pub fn mechanism_work_spreads_over_the_workers(api: &ClusterApi) {
     let b = BOOK_DISPATCH;
     let cluster = cluster(api, 2);
     let client = cluster.client();
-    let futures = ok("map nap", b, client.map("nap", |i: u64| {
-        std::thread::sleep(Duration::from_millis(4));
-        i
-    }, 0..TASKS));
+    let futures = ok(
+        "map nap",
+        b,
+        client.map(
+            "nap",
+            |i: u64| {
+                std::thread::sleep(Duration::from_millis(4));
+                i
+            },
+            0..TASKS,
+        ),
+    );
     for (i, f) in futures.iter().enumerate() {
         expect_value("a sleeping task", b, f, &(i as u64));
     }
     let stream = cluster.task_stream();
-    let per_worker: Vec<usize> = (0..2).map(|w| stream.iter().filter(|r| r.worker == w).count()).collect();
+    let per_worker: Vec<usize> = (0..2)
+        .map(|w| stream.iter().filter(|r| r.worker == w).count())
+        .collect();
     assert!(
         per_worker.iter().all(|&n| n >= 6),
         "of {TASKS} equal tasks on 2 workers, the workers ran {per_worker:?}; the scheduler must \
@@ -656,11 +827,19 @@ pub fn mechanism_ten_thousand_tasks_without_deadlock(api: &ClusterApi) {
     for i in 0..CHAINS {
         let x = ok("submit load", b, client.submit("load", move || i));
         let x = ok("submit inc", b, client.submit1("inc", |x: &u64| x + 1, &x));
-        let x = ok("submit double", b, client.submit1("double", |x: &u64| x * 2, &x));
+        let x = ok(
+            "submit double",
+            b,
+            client.submit1("double", |x: &u64| x * 2, &x),
+        );
         let x = ok("submit dec", b, client.submit1("dec", |x: &u64| x - 1, &x));
         ends.push(x);
         if ends.len() == 100 {
-            sums.push(ok("submit sum", b, client.submit_all("sum", |xs: &[&u64]| xs.iter().copied().sum::<u64>(), &ends)));
+            sums.push(ok(
+                "submit sum",
+                b,
+                client.submit_all("sum", |xs: &[&u64]| xs.iter().copied().sum::<u64>(), &ends),
+            ));
             ends.clear();
         }
     }
@@ -673,34 +852,60 @@ pub fn mechanism_ten_thousand_tasks_without_deadlock(api: &ClusterApi) {
         ),
     };
     let expected: u64 = (0..CHAINS).map(|i| 2 * (i + 1) - 1).sum();
-    assert!(total == expected, "10,000 tasks: the sums add up to {total}, expected {expected}\n  read: {b}");
+    assert!(
+        total == expected,
+        "10,000 tasks: the sums add up to {total}, expected {expected}\n  read: {b}"
+    );
     if let Err(e) = cluster.close_timeout(CLOSE_WAIT) {
         panic!("close after 10,000 tasks: {e}\n  read: {b}");
     }
-    println!("10,000 tasks gathered {:?} after the last submit", start.elapsed());
+    println!(
+        "10,000 tasks gathered {:?} after the last submit",
+        start.elapsed()
+    );
 }
 
 /// One HTTP GET to 127.0.0.1 with timeouts; returns the body.
 pub fn http_get(url: &str) -> Result<String, String> {
-    let rest = url.strip_prefix("http://").ok_or_else(|| format!("not an http URL: {url}"))?;
-    let (host, path) = rest.split_once('/').map_or((rest, "/".to_string()), |(h, p)| (h, format!("/{p}")));
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| format!("not an http URL: {url}"))?;
+    let (host, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_string()), |(h, p)| (h, format!("/{p}")));
     if !host.starts_with("127.0.0.1:") {
-        return Err(format!("the dashboard must listen on 127.0.0.1 only, its URL is {url}"));
+        return Err(format!(
+            "the dashboard must listen on 127.0.0.1 only, its URL is {url}"
+        ));
     }
     let address = host
         .to_socket_addrs()
         .map_err(|e| e.to_string())?
         .next()
         .ok_or("no address")?;
-    let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(2)).map_err(|e| e.to_string())?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).map_err(|e| e.to_string())?;
-    stream.set_write_timeout(Some(Duration::from_secs(5))).map_err(|e| e.to_string())?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").map_err(|e| e.to_string())?;
+    let mut stream =
+        TcpStream::connect_timeout(&address, Duration::from_secs(2)).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .map_err(|e| e.to_string())?;
+    stream
+        .set_write_timeout(Some(Duration::from_secs(5)))
+        .map_err(|e| e.to_string())?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|e| e.to_string())?;
     let mut response = String::new();
-    stream.read_to_string(&mut response).map_err(|e| e.to_string())?;
+    stream
+        .read_to_string(&mut response)
+        .map_err(|e| e.to_string())?;
     let (head, body) = response.split_once("\r\n\r\n").ok_or("no HTTP header")?;
     if !head.starts_with("HTTP/1.1 200") {
-        return Err(format!("status line: {}", head.lines().next().unwrap_or("")));
+        return Err(format!(
+            "status line: {}",
+            head.lines().next().unwrap_or("")
+        ));
     }
     Ok(body.to_string())
 }
@@ -715,15 +920,27 @@ pub fn mechanism_dashboard_and_task_stream(api: &ClusterApi) {
     for (i, f) in futures.iter().enumerate() {
         expect_value("a dashboard task", b, f, &((i * i) as u64));
     }
-    let url = cluster.start_dashboard().unwrap_or_else(|e| panic!("starting the dashboard: {e}\n  read: {b}"));
-    let counts = http_get(&url.replace("/status", "/counts")).unwrap_or_else(|e| panic!("GET /counts: {e}\n  read: {b}"));
+    let url = cluster
+        .start_dashboard()
+        .unwrap_or_else(|e| panic!("starting the dashboard: {e}\n  read: {b}"));
+    let counts = http_get(&url.replace("/status", "/counts"))
+        .unwrap_or_else(|e| panic!("GET /counts: {e}\n  read: {b}"));
     assert!(
         counts.contains("memory 10\n") && counts.contains("processing 0\n"),
         "the dashboard's counts after 10 finished tasks whose futures are held:\n{counts}\n  read: {b}"
     );
     let page = http_get(&url).unwrap_or_else(|e| panic!("GET {url}: {e}\n  read: {b}"));
-    for needle in ["Tasks by state", "worker 0", "worker 1", "Task stream", "<svg"] {
-        assert!(page.contains(needle), "the status page has no \"{needle}\"\n  read: {b}");
+    for needle in [
+        "Tasks by state",
+        "worker 0",
+        "worker 1",
+        "Task stream",
+        "<svg",
+    ] {
+        assert!(
+            page.contains(needle),
+            "the status page has no \"{needle}\"\n  read: {b}"
+        );
     }
     let path = std::env::temp_dir().join(format!("task-stream-check-{}.svg", std::process::id()));
     cluster
@@ -732,7 +949,10 @@ pub fn mechanism_dashboard_and_task_stream(api: &ClusterApi) {
     let svg = std::fs::read_to_string(&path).unwrap_or_default();
     let _ = std::fs::remove_file(&path);
     let bars = svg.matches("<title>square-").count();
-    assert!(bars == 10, "the task-stream picture has {bars} bars for 10 tasks\n  read: {b}");
+    assert!(
+        bars == 10,
+        "the task-stream picture has {bars} bars for 10 tasks\n  read: {b}"
+    );
 }
 
 // --- timing ----------------------------------------------------------------------------------
@@ -754,8 +974,18 @@ pub fn overhead_round(client: &Client) -> u64 {
         }
         ends.push(x);
     }
-    let a: u64 = client.gather(&independent, WAIT).expect("gather").iter().map(|v| **v).sum();
-    let b: u64 = client.gather(&ends, WAIT).expect("gather").iter().map(|v| **v).sum();
+    let a: u64 = client
+        .gather(&independent, WAIT)
+        .expect("gather")
+        .iter()
+        .map(|v| **v)
+        .sum();
+    let b: u64 = client
+        .gather(&ends, WAIT)
+        .expect("gather")
+        .iter()
+        .map(|v| **v)
+        .sum();
     a.wrapping_add(b)
 }
 

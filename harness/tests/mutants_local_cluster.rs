@@ -71,7 +71,13 @@ impl Scheduler for Wrapped {
         self.rewrite(actions);
     }
 
-    fn finished(&mut self, task: TaskId, worker: WorkerId, succeeded: bool, actions: &mut Vec<Action>) {
+    fn finished(
+        &mut self,
+        task: TaskId,
+        worker: WorkerId,
+        succeeded: bool,
+        actions: &mut Vec<Action>,
+    ) {
         let succeeded = succeeded || self.mistake == Mistake::LosesErrors;
         self.inner.finished(task, worker, succeeded, actions);
         self.rewrite(actions);

@@ -92,9 +92,17 @@ fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
                 let state = shared.lock();
                 (state.stream.clone(), state.busy.len())
             };
-            ("200 OK", "image/svg+xml", task_stream_svg(&records, workers))
+            (
+                "200 OK",
+                "image/svg+xml",
+                task_stream_svg(&records, workers),
+            )
         }
-        _ => ("404 Not Found", "text/plain; charset=utf-8", "not found\n".to_string()),
+        _ => (
+            "404 Not Found",
+            "text/plain; charset=utf-8",
+            "not found\n".to_string(),
+        ),
     };
     let mut stream = stream;
     write!(
@@ -138,7 +146,9 @@ fn status_page(shared: &Shared) -> String {
          <tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr></table>",
         counts.waiting, counts.processing, counts.memory, counts.erred, counts.released
     );
-    html.push_str("<h2>Workers</h2><table><tr><th>worker</th><th>busy time</th><th>busy share</th></tr>");
+    html.push_str(
+        "<h2>Workers</h2><table><tr><th>worker</th><th>busy time</th><th>busy share</th></tr>",
+    );
     for (w, b) in busy.iter().enumerate() {
         let _ = write!(
             html,
@@ -153,6 +163,10 @@ fn status_page(shared: &Shared) -> String {
         recent.len(),
         task_stream_svg(&recent, busy.len())
     );
-    let _ = write!(html, "<p>{}</p></body></html>\n", escape("served by solution-04's dashboard"));
+    let _ = write!(
+        html,
+        "<p>{}</p></body></html>\n",
+        escape("served by solution-04's dashboard")
+    );
     html
 }

@@ -26,8 +26,8 @@ pub mod stream;
 pub use error::ClusterError;
 pub use protocol::{Action, NewScheduler, Scheduler, TaskId, WorkerId};
 pub use runtime::{
-    AsCompleted, Client, Future, LocalCluster, StateCounts, as_completed, fire_and_forget, panic_message,
-    wait,
+    AsCompleted, Client, Future, LocalCluster, PICTURE_TASKS, STREAM_KEPT, StateCounts,
+    as_completed, fire_and_forget, panic_message, wait,
 };
 pub use scheduler::{GraphScheduler, TaskInfo, TaskState, new_scheduler};
 pub use stream::{TaskRecord, task_stream_svg};

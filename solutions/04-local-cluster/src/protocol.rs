@@ -47,7 +47,13 @@ pub trait Scheduler: Send {
     fn submit(&mut self, task: TaskId, deps: &[TaskId], actions: &mut Vec<Action>);
     /// `worker` finished `task`: it returned a value (`succeeded`) or panicked / returned
     /// an error. The worker is idle again.
-    fn finished(&mut self, task: TaskId, worker: WorkerId, succeeded: bool, actions: &mut Vec<Action>);
+    fn finished(
+        &mut self,
+        task: TaskId,
+        worker: WorkerId,
+        succeeded: bool,
+        actions: &mut Vec<Action>,
+    );
     /// The last future referring to `task` was dropped.
     fn release(&mut self, task: TaskId, actions: &mut Vec<Action>);
     /// `fire_and_forget` was called on `task`: it must run to completion even when no

@@ -32,6 +32,12 @@ pub(crate) type Value = Arc<dyn Any + Send + Sync>;
 /// A task's code: takes its inputs' values, returns its value or an error message.
 type Body = Box<dyn FnOnce(&[Value]) -> Result<Value, String> + Send>;
 
+/// The task stream keeps at least this many of the most recent records (and at most twice
+/// as many), so a long-running cluster does not grow without bound.
+pub const STREAM_KEPT: usize = 100_000;
+/// At most this many of the most recent tasks are drawn by `write_task_stream_svg`.
+pub const PICTURE_TASKS: usize = 20_000;
+
 /// What a worker receives.
 enum WorkerMessage {
     Run(Job),
@@ -181,7 +187,13 @@ impl Shared {
     /// Sends `task` to `worker` with its inputs. A contract violation still sends a job,
     /// one that fails at once with an error naming the violation, so the task stream shows
     /// what happened and the scheduler hears back through `finished` as it expects.
-    fn run(&self, state: &mut State, task: TaskId, worker: WorkerId, garbage: &mut Vec<Box<dyn Any + Send>>) {
+    fn run(
+        &self,
+        state: &mut State,
+        task: TaskId,
+        worker: WorkerId,
+        garbage: &mut Vec<Box<dyn Any + Send>>,
+    ) {
         if worker >= self.workers.len() {
             // No worker can report back: fail the task here.
             if let Some(entry) = state.tasks.get_mut(&task)
@@ -201,7 +213,11 @@ impl Shared {
         let mut problem = None;
         let mut inputs = Vec::new();
         match state.tasks.get(&task) {
-            None => problem = Some(format!("the scheduler ran task #{task}, which it had forgotten")),
+            None => {
+                problem = Some(format!(
+                    "the scheduler ran task #{task}, which it had forgotten"
+                ))
+            }
             Some(entry) if entry.body.is_none() || entry.outcome.is_some() => {
                 problem = Some(format!(
                     "the scheduler ran {key} again (it already ran, failed or was cancelled)"
@@ -235,7 +251,9 @@ impl Shared {
         };
         // The channel is unbounded: sending never blocks while holding the lock. A worker
         // that has stopped cannot receive; then the job is dropped later, outside the lock.
-        if let Err(returned) = self.workers[worker].send(WorkerMessage::Run(Job { task, body, inputs })) {
+        if let Err(returned) =
+            self.workers[worker].send(WorkerMessage::Run(Job { task, body, inputs }))
+        {
             garbage.push(Box::new(returned.into_inner()));
         }
     }
@@ -261,7 +279,14 @@ impl Shared {
     }
 
     /// A worker reports that it ran `task` between `start` and `end`.
-    fn finish(&self, worker: WorkerId, task: TaskId, start: Instant, end: Instant, result: Result<Value, String>) {
+    fn finish(
+        &self,
+        worker: WorkerId,
+        task: TaskId,
+        start: Instant,
+        end: Instant,
+        result: Result<Value, String>,
+    ) {
         let (garbage, payload) = {
             let mut state = self.lock();
             let succeeded = result.is_ok();
@@ -275,6 +300,9 @@ impl Shared {
                 succeeded,
             });
             state.busy[worker] += end.saturating_duration_since(start);
+            if state.stream.len() >= 2 * STREAM_KEPT {
+                state.stream.drain(..STREAM_KEPT);
+            }
             let mut garbage: Vec<Box<dyn Any + Send>> = Vec::new();
             if let Some(entry) = state.tasks.get_mut(&task) {
                 entry.running_on = None;
@@ -303,7 +331,10 @@ impl Shared {
 
     /// Calls the scheduler for a client event and carries out its actions; re-raises a
     /// scheduler panic on the caller's thread, outside the lock.
-    fn client_event(&self, event: impl FnOnce(&mut dyn Scheduler, &mut Vec<Action>) -> bool) -> bool {
+    fn client_event(
+        &self,
+        event: impl FnOnce(&mut dyn Scheduler, &mut Vec<Action>) -> bool,
+    ) -> bool {
         let (garbage, answer, payload) = {
             let mut state = self.lock();
             let (actions, answer, payload) = Shared::call(&mut state, event);
@@ -327,7 +358,12 @@ impl Shared {
         state.waiters += 1;
         let finished = loop {
             match deadline {
-                None => state = self.changed.wait(state).unwrap_or_else(PoisonError::into_inner),
+                None => {
+                    state = self
+                        .changed
+                        .wait(state)
+                        .unwrap_or_else(PoisonError::into_inner)
+                }
                 Some(deadline) => {
                     let now = Instant::now();
                     if now >= deadline {
@@ -387,8 +423,10 @@ fn worker_loop(shared: Arc<Shared>, worker: WorkerId, jobs: Receiver<WorkerMessa
         let Job { task, body, inputs } = job;
         let start = Instant::now();
         // A panicking task must not take the worker down: catch it, report it, carry on.
-        let result = catch_unwind(AssertUnwindSafe(move || body(&inputs)))
-            .unwrap_or_else(|payload| Err(format!("panicked: {}", panic_message(payload.as_ref()))));
+        let result =
+            catch_unwind(AssertUnwindSafe(move || body(&inputs))).unwrap_or_else(|payload| {
+                Err(format!("panicked: {}", panic_message(payload.as_ref())))
+            });
         let end = Instant::now();
         shared.finish(worker, task, start, end, result);
     }
@@ -409,7 +447,10 @@ impl LocalCluster {
     /// Starts `workers` worker threads scheduled by the scheduler `new_scheduler` makes.
     ///
     /// Errors: `NoWorkers` when `workers == 0`. Cost: one thread per worker (~10 µs each).
-    pub fn with_scheduler(workers: usize, new_scheduler: NewScheduler) -> Result<LocalCluster, ClusterError> {
+    pub fn with_scheduler(
+        workers: usize,
+        new_scheduler: NewScheduler,
+    ) -> Result<LocalCluster, ClusterError> {
         if workers == 0 {
             return Err(ClusterError::NoWorkers);
         }
@@ -471,7 +512,10 @@ impl LocalCluster {
     /// its URL (like Dask's `http://127.0.0.1:8787/status`). Idempotent: a second call
     /// returns the same URL. Errors: the I/O error of binding the socket.
     pub fn start_dashboard(&self) -> std::io::Result<String> {
-        let mut dashboard = self.dashboard.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut dashboard = self
+            .dashboard
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if let Some(d) = dashboard.as_ref() {
             return Ok(d.url());
         }
@@ -486,7 +530,8 @@ impl LocalCluster {
         self.shared.counts()
     }
 
-    /// Every task run so far: key, worker, start and end (since the cluster started).
+    /// The tasks run so far (the most recent [`STREAM_KEPT`] at least): key, worker, start
+    /// and end (since the cluster started).
     pub fn task_stream(&self) -> Vec<TaskRecord> {
         self.shared.lock().stream.clone()
     }
@@ -496,10 +541,15 @@ impl LocalCluster {
         self.shared.lock().busy.clone()
     }
 
-    /// Writes the task stream as an SVG picture (one row per worker, one bar per task).
-    /// Errors: the file's I/O error. Cost: O(tasks); ~150 bytes of SVG per task.
+    /// Writes the task stream as an SVG picture (one row per worker, one bar per task) of
+    /// the most recent [`PICTURE_TASKS`] tasks. Errors: the file's I/O error. Cost: O(tasks
+    /// drawn); ~150 bytes of SVG per task.
     pub fn write_task_stream_svg(&self, path: &std::path::Path) -> std::io::Result<()> {
-        let svg = crate::stream::task_stream_svg(&self.task_stream(), self.workers());
+        let records = {
+            let state = self.shared.lock();
+            state.stream[state.stream.len().saturating_sub(PICTURE_TASKS)..].to_vec()
+        };
+        let svg = crate::stream::task_stream_svg(&records, self.workers());
         std::fs::write(path, svg)
     }
 
@@ -552,27 +602,32 @@ impl LocalCluster {
             Ok(())
         } else {
             let mut state = shared.lock();
-            let unfinished = state
-                .tasks
-                .values()
-                .filter(|e| e.outcome.is_none())
-                .count();
+            let unfinished = state.tasks.values().filter(|e| e.outcome.is_none()).count();
             shared.shut_down(&mut state);
             shared.notify(&state);
             // The workers may be stuck in a task that never ends: let them go (detached)
             // rather than join them, so a later `close` or `Drop` cannot hang.
-            self.threads.lock().unwrap_or_else(PoisonError::into_inner).clear();
+            self.threads
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clear();
             Err(ClusterError::CloseTimeout {
                 unfinished,
                 waited: timeout.unwrap_or_default(),
             })
         };
-        if let Some(d) = self.dashboard.lock().unwrap_or_else(PoisonError::into_inner).take() {
+        if let Some(d) = self
+            .dashboard
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        {
             d.stop();
         }
         if result.is_ok() {
             // Every worker got Stop after its queued jobs; a task still running is waited for.
-            let threads = std::mem::take(&mut *self.threads.lock().unwrap_or_else(PoisonError::into_inner));
+            let threads =
+                std::mem::take(&mut *self.threads.lock().unwrap_or_else(PoisonError::into_inner));
             for thread in threads {
                 let _ = thread.join();
             }
@@ -678,12 +733,21 @@ impl Client {
         T: Send + Sync + 'static,
         F: FnOnce() -> T + Send + 'static,
     {
-        self.submit_erased(name, Vec::new(), Box::new(move |_| Ok(Arc::new(f()) as Value)))
+        self.submit_erased(
+            name,
+            Vec::new(),
+            Box::new(move |_| Ok(Arc::new(f()) as Value)),
+        )
     }
 
     /// Submits `f(&a)`, where `a` is the result of the future `input`: the task runs once
     /// that result is in memory, and receives it by reference (nothing is copied).
-    pub fn submit1<A, T, F>(&self, name: &str, f: F, input: &Future<A>) -> Result<Future<T>, ClusterError>
+    pub fn submit1<A, T, F>(
+        &self,
+        name: &str,
+        f: F,
+        input: &Future<A>,
+    ) -> Result<Future<T>, ClusterError>
     where
         A: Send + Sync + 'static,
         T: Send + Sync + 'static,
@@ -723,7 +787,12 @@ impl Client {
 
     /// Submits `f(&[&a, &b, …])` on the results of any number of futures of one type
     /// (fan-in: a sum, a mosaic of tiles, …). An empty `inputs` runs `f(&[])` at once.
-    pub fn submit_all<A, T, F>(&self, name: &str, f: F, inputs: &[Future<A>]) -> Result<Future<T>, ClusterError>
+    pub fn submit_all<A, T, F>(
+        &self,
+        name: &str,
+        f: F,
+        inputs: &[Future<A>],
+    ) -> Result<Future<T>, ClusterError>
     where
         A: Send + Sync + 'static,
         T: Send + Sync + 'static,
@@ -744,7 +813,12 @@ impl Client {
 
     /// Submits a fallible `f(&a)`: an `Err(e)` resolves the future to `Failed` with
     /// `e`'s message (and its dependants to `DependencyFailed`), like a panic would.
-    pub fn try_submit1<A, T, E, F>(&self, name: &str, f: F, input: &Future<A>) -> Result<Future<T>, ClusterError>
+    pub fn try_submit1<A, T, E, F>(
+        &self,
+        name: &str,
+        f: F,
+        input: &Future<A>,
+    ) -> Result<Future<T>, ClusterError>
     where
         A: Send + Sync + 'static,
         T: Send + Sync + 'static,
@@ -756,7 +830,8 @@ impl Client {
             vec![input.id()],
             Box::new(move |values| {
                 let a = downcast::<A>(&values[0])?;
-                f(a).map(|t| Arc::new(t) as Value).map_err(|e| e.to_string())
+                f(a).map(|t| Arc::new(t) as Value)
+                    .map_err(|e| e.to_string())
             }),
         )
     }
@@ -776,7 +851,12 @@ impl Client {
     }
 
     /// Submits `f(item)` for every item: Dask's `client.map`. One task per item.
-    pub fn map<I, T, F>(&self, name: &str, f: F, items: impl IntoIterator<Item = I>) -> Result<Vec<Future<T>>, ClusterError>
+    pub fn map<I, T, F>(
+        &self,
+        name: &str,
+        f: F,
+        items: impl IntoIterator<Item = I>,
+    ) -> Result<Vec<Future<T>>, ClusterError>
     where
         I: Send + 'static,
         T: Send + Sync + 'static,
@@ -908,10 +988,12 @@ impl<T: Send + Sync + 'static> Future<T> {
                 task: self.handle.key.to_string(),
             })),
             Some(entry) => entry.outcome.as_ref().map(|outcome| match outcome {
-                Ok(value) => Arc::clone(value).downcast::<T>().map_err(|_| ClusterError::Failed {
-                    task: self.handle.key.to_string(),
-                    message: "its value has the wrong type (a runtime bug)".into(),
-                }),
+                Ok(value) => Arc::clone(value)
+                    .downcast::<T>()
+                    .map_err(|_| ClusterError::Failed {
+                        task: self.handle.key.to_string(),
+                        message: "its value has the wrong type (a runtime bug)".into(),
+                    }),
                 Err(e) => Err(e.clone()),
             }),
         }
@@ -977,7 +1059,10 @@ pub fn fire_and_forget<T>(future: Future<T>) {
 
 /// Waits until every future is done (a value or an error), at most `timeout` in total.
 /// Errors: `Timeout` naming the first future still unfinished. Dask's `wait`.
-pub fn wait<T: Send + Sync + 'static>(futures: &[Future<T>], timeout: Duration) -> Result<(), ClusterError> {
+pub fn wait<T: Send + Sync + 'static>(
+    futures: &[Future<T>],
+    timeout: Duration,
+) -> Result<(), ClusterError> {
     let deadline = Instant::now() + timeout;
     for f in futures {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -995,7 +1080,10 @@ pub fn wait<T: Send + Sync + 'static>(futures: &[Future<T>], timeout: Duration) 
 /// Yields the futures in the order they finish: Dask's `as_completed`. Each item is a
 /// future that is done; after `timeout` in total the iterator yields one `Timeout` error
 /// and ends. Cost: a scan of the unfinished futures per wake-up.
-pub fn as_completed<T: Send + Sync + 'static>(futures: Vec<Future<T>>, timeout: Duration) -> AsCompleted<T> {
+pub fn as_completed<T: Send + Sync + 'static>(
+    futures: Vec<Future<T>>,
+    timeout: Duration,
+) -> AsCompleted<T> {
     AsCompleted {
         pending: futures,
         deadline: Instant::now() + timeout,

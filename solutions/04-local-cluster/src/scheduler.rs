@@ -210,7 +210,13 @@ impl Scheduler for GraphScheduler {
     // ANCHOR_END: submit
 
     // ANCHOR: finished
-    fn finished(&mut self, task: TaskId, worker: WorkerId, succeeded: bool, actions: &mut Vec<Action>) {
+    fn finished(
+        &mut self,
+        task: TaskId,
+        worker: WorkerId,
+        succeeded: bool,
+        actions: &mut Vec<Action>,
+    ) {
         self.idle.push(worker);
         self.unfinished -= 1;
         let info = self.info(task);

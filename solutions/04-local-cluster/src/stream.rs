@@ -21,7 +21,9 @@ pub struct TaskRecord {
 impl TaskRecord {
     /// The name part of the key: `smooth` for `smooth-17`.
     pub fn name(&self) -> &str {
-        self.key.rsplit_once('-').map_or(&self.key, |(name, _)| name)
+        self.key
+            .rsplit_once('-')
+            .map_or(&self.key, |(name, _)| name)
     }
 }
 
@@ -30,15 +32,18 @@ fn colour(name: &str) -> &'static str {
     const PALETTE: [&str; 8] = [
         "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
     ];
-    let hash = name
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
     PALETTE[(hash % PALETTE.len() as u64) as usize]
 }
 
 /// Escapes text for XML.
 pub(crate) fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 // ANCHOR: svg
@@ -79,7 +84,11 @@ pub fn task_stream_svg(records: &[TaskRecord], workers: usize) -> String {
         let x = LEFT + (r.start - begin).as_secs_f64() / span * WIDTH;
         let width = ((r.end - r.start).as_secs_f64() / span * WIDTH).max(0.5);
         let y = ROW * r.worker as f64 + 4.0;
-        let fill = if r.succeeded { colour(r.name()) } else { "#d62728" };
+        let fill = if r.succeeded {
+            colour(r.name())
+        } else {
+            "#d62728"
+        };
         let _ = writeln!(
             svg,
             r#"<rect x="{x:.2}" y="{y}" width="{width:.2}" height="{}" fill="{fill}"><title>{} on worker {}: {:.3} ms</title></rect>"#,
