@@ -75,6 +75,7 @@ pub fn run(runs: usize) {
     let cluster = local_cluster(workers).expect("a cluster of at least one worker");
     let client = cluster.client();
     let start = Instant::now();
+    // ANCHOR: chains
     let mut saves = Vec::new();
     for i in 0..8_u64 {
         let img = client
@@ -90,6 +91,7 @@ pub fn run(runs: usize) {
         );
     }
     client.gather(&saves, WAIT).expect("gather");
+    // ANCHOR_END: chains
     println!(
         "8 chains load → smooth → save (4 + 6 + 2 ms of work each) on {workers} workers: {}",
         format_duration(start.elapsed())

@@ -652,6 +652,7 @@ pub fn mechanism_fire_and_forget_work_finishes_before_close(api: &ClusterApi) {
     let cluster = cluster(api, 2);
     let client = cluster.client();
     let saved = Arc::new(AtomicUsize::new(0));
+    // ANCHOR: tutorial_loop
     for i in 0..IMAGES as u64 {
         let img = ok(
             "submit load",
@@ -682,6 +683,7 @@ pub fn mechanism_fire_and_forget_work_finishes_before_close(api: &ClusterApi) {
         fire_and_forget(future);
     }
     if let Err(e) = cluster.close_timeout(CLOSE_WAIT) {
+        // ANCHOR_END: tutorial_loop
         panic!("close with fire-and-forget work pending: {e}\n  read: {b}");
     }
     let done = saved.load(Ordering::SeqCst);
