@@ -6,12 +6,16 @@
 
 mod add;
 mod cluster;
+mod pipeline;
 mod table;
 
-const USAGE: &str = "usage: demo [--runs N] [SECTION…]   sections: 01, 04 (default: all)";
+const USAGE: &str =
+    "usage: demo [--runs N] [--images N] [SECTION…]   sections: 01, 03, 04 (default: all)";
 
 fn main() {
     let mut runs = 11;
+    // Section 03: images in the pipeline run (the tutorial's 1000).
+    let mut images: u64 = 1000;
     let mut sections = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -20,17 +24,22 @@ fn main() {
                 Some(n) if n > 0 => runs = n,
                 _ => fail("--runs needs a whole number of at least 1"),
             },
+            "--images" => match args.next().and_then(|n| n.parse::<u64>().ok()) {
+                Some(n) if n > 0 => images = n,
+                _ => fail("--images needs a whole number of at least 1"),
+            },
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return;
             }
             "01" | "1" | "add" => sections.push(1),
+            "03" | "3" | "pipeline" => sections.push(3),
             "04" | "4" | "cluster" => sections.push(4),
             other => fail(&format!("unknown section or option '{other}'")),
         }
     }
     if sections.is_empty() {
-        sections = vec![1, 4];
+        sections = vec![1, 3, 4];
     }
     if cfg!(debug_assertions) {
         eprintln!(
@@ -44,7 +53,8 @@ fn main() {
     for section in sections {
         match section {
             1 => add::run(solution_01::TUTORIAL_LEN, runs),
-            4 => cluster::run(runs),
+            3 => pipeline::run(images),
+            4 => cluster::run(runs, images),
             _ => unreachable!("sections are validated above"),
         }
     }

@@ -12,6 +12,9 @@ use crate::timing;
 
 static MACHINE: RwLock<()> = RwLock::new(());
 
+/// Checks whose name ends with this also run alone (see [`run`]), without the timing rules.
+pub const ALONE_SUFFIX: &str = "_alone";
+
 /// Runs the check called `name`. `caller_debug_assertions` is `cfg!(debug_assertions)` as
 /// seen by the crate under test: timing checks refuse to judge when it is on.
 pub fn run(name: &str, caller_debug_assertions: bool, check: impl FnOnce()) {
@@ -19,6 +22,11 @@ pub fn run(name: &str, caller_debug_assertions: bool, check: impl FnOnce()) {
         // A failed check poisons the lock; the next check must still run.
         let _alone = MACHINE.write().unwrap_or_else(PoisonError::into_inner);
         timing::require_optimised_build(caller_debug_assertions);
+        check();
+    } else if name.ends_with(ALONE_SUFFIX) {
+        // Measures the whole process (e.g. peak memory across threads): nothing else may
+        // run beside it, but it needs no optimised build.
+        let _alone = MACHINE.write().unwrap_or_else(PoisonError::into_inner);
         check();
     } else {
         let _shared = MACHINE.read().unwrap_or_else(PoisonError::into_inner);

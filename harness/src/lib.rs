@@ -22,6 +22,8 @@ pub mod check;
 pub mod cluster;
 pub mod compare;
 pub mod data;
+pub mod memory;
+pub mod pipeline;
 pub mod properties;
 pub mod strategies;
 pub mod summary;

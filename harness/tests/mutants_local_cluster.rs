@@ -335,6 +335,26 @@ fn mechanism_rejects_a_scheduler_that_never_frees_results() {
 }
 
 #[test]
+fn mechanism_rejects_a_scheduler_that_runs_ready_tasks_in_the_order_they_became_ready() {
+    expect_rejection(
+        "mechanism_oldest_ready_task_runs_first",
+        cluster::mechanism_oldest_ready_task_runs_first,
+        api(scans_waiting_tasks),
+        "chains were in flight at once",
+    );
+}
+
+#[test]
+fn correctness_rejects_a_scheduler_that_runs_tasks_before_their_inputs_in_the_pipeline() {
+    expect_rejection(
+        "correctness_pipeline_checksums_match_the_sequential_run",
+        cluster::correctness_pipeline_checksums_match_the_sequential_run,
+        api(runs_before_inputs),
+        "the pipeline on the cluster failed",
+    );
+}
+
+#[test]
 fn timing_rejects_a_scheduler_that_scans_every_waiting_task_per_event() {
     expect_rejection(
         "timing_scheduler_overhead_vs_reference",

@@ -17,9 +17,9 @@ pub mod scheduler;
 
 // Given: the runtime, the scheduler protocol, the dashboard and the task stream.
 pub use solution_04::{
-    Action, AsCompleted, Client, ClusterError, Future, LocalCluster, NewScheduler, Scheduler,
-    StateCounts, TaskId, TaskRecord, WorkerId, as_completed, fire_and_forget, panic_message,
-    task_stream_svg, wait,
+    Action, AsCompleted, Client, ClusterError, ClusterRun, ClusterRunError, Future, LocalCluster,
+    NewScheduler, Scheduler, StateCounts, TaskId, TaskRecord, WorkerId, as_completed,
+    fire_and_forget, panic_message, run_on_cluster, submit_image, task_stream_svg, wait,
 };
 
 pub use scheduler::{GraphScheduler, TaskInfo, TaskState, new_scheduler};

@@ -6,7 +6,8 @@
 //! it touches — never a scan of all tasks — because it runs once per task event and its
 //! cost is the per-task overhead of the whole cluster (§4.6).
 
-use std::collections::{HashMap, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 
 use crate::{Action, Scheduler, TaskId, WorkerId};
 
@@ -48,8 +49,9 @@ pub struct TaskInfo {
 pub struct GraphScheduler {
     /// Every task the scheduler still remembers (forgotten tasks are removed).
     pub tasks: HashMap<TaskId, TaskInfo>,
-    /// Ready tasks, oldest first.
-    pub ready: VecDeque<TaskId>,
+    /// Ready tasks; the oldest submission comes out first (`Reverse` makes the max-heap a
+    /// min-heap of task ids), so earlier work finishes before later work starts (§4.3).
+    pub ready: BinaryHeap<Reverse<TaskId>>,
     /// Workers with nothing to do.
     pub idle: Vec<WorkerId>,
     /// Tasks that are Waiting, Ready or Processing.
@@ -65,7 +67,7 @@ impl GraphScheduler {
     pub fn new(workers: usize) -> GraphScheduler {
         GraphScheduler {
             tasks: HashMap::new(),
-            ready: VecDeque::new(),
+            ready: BinaryHeap::new(),
             // Reversed so that `pop` hands out worker 0 first.
             idle: (0..workers).rev().collect(),
             unfinished: 0,
@@ -81,12 +83,12 @@ pub fn new_scheduler(workers: usize) -> Box<dyn Scheduler> {
 }
 
 impl GraphScheduler {
-    /// Hands ready tasks to idle workers, oldest task first, until one of them runs out.
+    /// Hands ready tasks to idle workers, oldest submission first, until one of them runs out.
     /// Then, if closing and nothing is left to run, shuts down. Call it at the end of
     /// every event. (A suggestion: the helpers you write are up to you.)
     fn dispatch(&mut self, actions: &mut Vec<Action>) {
         todo!(
-            "dispatch: while a task is ready and a worker is idle, pop both, mark the task \
+            "dispatch: while a task is ready and a worker is idle, pop both (the oldest submission first), mark the task \
              Processing and push Action::Run; then push Action::Shutdown once if closing and \
              nothing is unfinished — book §4.3 \"Handing out work\" (book/src/04-local-cluster.md)"
         )
@@ -97,7 +99,7 @@ impl Scheduler for GraphScheduler {
     fn submit(&mut self, task: TaskId, deps: &[TaskId], actions: &mut Vec<Action>) {
         todo!(
             "submit: record the task with its inputs, add it to each input's dependants, \
-             count the inputs not yet in memory; with none it is Ready (queue it), then \
+             count the inputs not yet in memory; with none it is Ready (push it on the heap), then \
              dispatch — book §4.2 \"The task graph\" (book/src/04-local-cluster.md)"
         )
     }

@@ -10,7 +10,8 @@
 //! - [`scheduler`] (the exercise): [`GraphScheduler`], the state machine that decides what
 //!   runs where — dependency tracking, dispatch to idle workers, error propagation,
 //!   releasing results, fire-and-forget and close;
-//! - [`dashboard`] and [`stream`] (given): the status page and the task-stream picture.
+//! - [`dashboard`] and [`stream`] (given): the status page and the task-stream picture;
+//! - [`pipeline`] (given): section 03's image pipeline submitted to the cluster.
 //!
 //! It is a teaching model. A real distributed engine adds separate processes and machines,
 //! serialisation of tasks and results, data transfer between workers, spilling to disk,
@@ -18,12 +19,14 @@
 
 pub mod dashboard;
 pub mod error;
+pub mod pipeline;
 pub mod protocol;
 pub mod runtime;
 pub mod scheduler;
 pub mod stream;
 
 pub use error::ClusterError;
+pub use pipeline::{ClusterRun, ClusterRunError, run_on_cluster, submit_image};
 pub use protocol::{Action, NewScheduler, Scheduler, TaskId, WorkerId};
 pub use runtime::{
     AsCompleted, Client, Future, LocalCluster, PICTURE_TASKS, STREAM_KEPT, StateCounts,

@@ -6,7 +6,8 @@
 //! it touches — never a scan of all tasks — because it runs once per task event and its
 //! cost is the per-task overhead of the whole cluster (§4.6).
 
-use std::collections::{HashMap, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 
 use crate::{Action, Scheduler, TaskId, WorkerId};
 
@@ -49,8 +50,9 @@ pub struct TaskInfo {
 pub struct GraphScheduler {
     /// Every task the scheduler still remembers (forgotten tasks are removed).
     pub tasks: HashMap<TaskId, TaskInfo>,
-    /// Ready tasks, oldest first.
-    pub ready: VecDeque<TaskId>,
+    /// Ready tasks; the oldest submission comes out first (`Reverse` makes the max-heap a
+    /// min-heap of task ids), so earlier work finishes before later work starts (§4.3).
+    pub ready: BinaryHeap<Reverse<TaskId>>,
     /// Workers with nothing to do.
     pub idle: Vec<WorkerId>,
     /// Tasks that are Waiting, Ready or Processing.
@@ -66,7 +68,7 @@ impl GraphScheduler {
     pub fn new(workers: usize) -> GraphScheduler {
         GraphScheduler {
             tasks: HashMap::new(),
-            ready: VecDeque::new(),
+            ready: BinaryHeap::new(),
             // Reversed so that `pop` hands out worker 0 first.
             idle: (0..workers).rev().collect(),
             unfinished: 0,
@@ -84,12 +86,12 @@ pub fn new_scheduler(workers: usize) -> Box<dyn Scheduler> {
 
 impl GraphScheduler {
     // ANCHOR: dispatch
-    /// Hands ready tasks to idle workers, oldest task first, until one of them runs out.
+    /// Hands ready tasks to idle workers, oldest submission first, until one of them runs out.
     /// Then, if closing and nothing is left to run, shuts down. Called at the end of every
     /// event.
     fn dispatch(&mut self, actions: &mut Vec<Action>) {
         while !self.ready.is_empty() && !self.idle.is_empty() {
-            let task = self.ready.pop_front().expect("not empty");
+            let Reverse(task) = self.ready.pop().expect("not empty");
             let worker = self.idle.pop().expect("not empty");
             self.info(task).state = TaskState::Processing;
             actions.push(Action::Run { task, worker });
@@ -120,7 +122,7 @@ impl GraphScheduler {
             };
             match info.state {
                 TaskState::Waiting => {}
-                TaskState::Ready => self.ready.retain(|&r| r != t),
+                TaskState::Ready => self.ready.retain(|&Reverse(r)| r != t),
                 // Already running, done or failed: nothing to do.
                 TaskState::Processing | TaskState::Memory | TaskState::Erred => continue,
             }
@@ -158,7 +160,7 @@ impl GraphScheduler {
             TaskState::Waiting | TaskState::Ready if !info.keep => {
                 // Released before it ran: it never will (Dask does the same).
                 if info.state == TaskState::Ready {
-                    self.ready.retain(|&r| r != task);
+                    self.ready.retain(|&Reverse(r)| r != task);
                 }
                 self.unfinished -= 1;
                 self.inputs_consumed(task, actions);
@@ -203,7 +205,7 @@ impl Scheduler for GraphScheduler {
             self.fail(task, cause, actions);
         } else if waiting_on == 0 {
             self.info(task).state = TaskState::Ready;
-            self.ready.push_back(task);
+            self.ready.push(Reverse(task));
         }
         self.dispatch(actions);
     }
@@ -231,7 +233,7 @@ impl Scheduler for GraphScheduler {
                     d.waiting_on -= 1;
                     if d.waiting_on == 0 {
                         d.state = TaskState::Ready;
-                        self.ready.push_back(dependant);
+                        self.ready.push(Reverse(dependant));
                     }
                 }
             }

@@ -1,0 +1,74 @@
+//! §3.2 — stage 3: the 2-D spectrum, with plans made once.
+
+use ndarray::{Array2, ArrayView2};
+
+use crate::Complex64;
+
+/// Side of the square tiles in which [`transpose_into`] moves data. Given.
+pub const TILE: usize = 16;
+
+/// A 2-D FFT for one image shape, planned once and shared by every thread: it must be
+/// `Send + Sync` (the checks will not compile otherwise), so it holds only immutable
+/// plans, and each call to [`Fft2::forward`] uses its own buffers.
+pub struct Fft2 {
+    shape: (usize, usize),
+    // Add the plans here, e.g. `Arc<dyn rustfft::Fft<f64>>` for each axis (they are
+    // `Send + Sync`). A dimension of 0 has nothing to plan: an `Option` helps.
+}
+
+impl Fft2 {
+    /// Plans the transforms for images of `shape` (rows, columns), once. Any shape is
+    /// accepted: a dimension of 0 gives a transform of empty images.
+    pub fn new(shape: (usize, usize)) -> Fft2 {
+        todo!(
+            "Fft2::new: make a rustfft::FftPlanner::<f64>::new() and plan_fft_forward(cols) \
+             for the rows and plan_fft_forward(rows) for the columns (skip planning if a \
+             dimension is 0); store the plans and the shape — book §3.2 \"Stage 3: the 2-D \
+             FFT\" (book/src/03-pipeline.md)"
+        )
+    }
+
+    /// The shape this transform was planned for. Given.
+    pub fn shape(&self) -> (usize, usize) {
+        self.shape
+    }
+
+    /// The full 2-D discrete Fourier transform of `image`, in the same layout as
+    /// `numpy.fft.fft2`: `X[k1, k2] = Σ x[n1, n2] · exp(-2πi (k1·n1/rows + k2·n2/cols))`,
+    /// unnormalised, zero frequency at `[0, 0]`.
+    ///
+    /// Bad input: panics with both shapes if `image` does not have the planned shape. Any
+    /// layout is accepted (a strided or transposed view).
+    pub fn forward(&self, image: ArrayView2<f64>) -> Array2<Complex64> {
+        todo!(
+            "Fft2::forward: check the shape (assert_eq! with both shapes), copy the image \
+             into a Vec<Complex64> row by row, FFT every row in one process_with_scratch \
+             call, transpose_into a second buffer, FFT again (the columns), transpose back, \
+             and wrap the Vec with Array2::from_shape_vec — book §3.2 \"Stage 3: the 2-D \
+             FFT\" (book/src/03-pipeline.md)"
+        )
+    }
+}
+
+/// The 2-D FFT of one image, planning for this call only (`numpy.fft.fft2`). To transform
+/// many images of one shape, make one [`Fft2`] and call [`Fft2::forward`] for each. Given.
+pub fn fft2(image: ArrayView2<f64>) -> Array2<Complex64> {
+    Fft2::new(image.dim()).forward(image)
+}
+
+/// Writes the transpose of `src` (`rows × cols`, row-major) into `dst` (`cols × rows`),
+/// one [`TILE`] × [`TILE`] block at a time so that reads and writes both stay in cache.
+/// Panics if a length does not match. Given.
+pub fn transpose_into<T: Copy>(src: &[T], rows: usize, cols: usize, dst: &mut [T]) {
+    assert_eq!(src.len(), rows * cols, "transpose_into: source length");
+    assert_eq!(dst.len(), rows * cols, "transpose_into: destination length");
+    for r0 in (0..rows).step_by(TILE) {
+        for c0 in (0..cols).step_by(TILE) {
+            for r in r0..(r0 + TILE).min(rows) {
+                for c in c0..(c0 + TILE).min(cols) {
+                    dst[c * rows + r] = src[r * cols + c];
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! Section 03 — a sequential vs a parallel pipeline. **Your exercise.**
+//!
+//! The tutorial's pipeline, `load_eo_data` → `smooth` → `fft2` → `save`, over many images.
+//! Fill in, in this order (the book chapter is `book/src/03-pipeline.md`):
+//! 1. [`load_eo_data`] (§3.1), in `load.rs`;
+//! 2. [`Fft2::new`] and [`Fft2::forward`] (§3.2), in `fft.rs`;
+//! 3. [`process_image`] and [`run_sequential`] (§3.3), in `sequential.rs`;
+//! 4. [`run_parallel`] (§3.5), in `parallel.rs`.
+//!
+//! Given (read them in `solutions/03-pipeline/src/`): [`smooth`] (section 02's kernel),
+//! [`Sink`] (stage 4), [`spectrum_checksum`], [`Progress`], [`PipelineConfig`] and
+//! [`RunReport`], [`PipelineError`].
+//!
+//! Check your work with `cargo test -p exercise-03` (all checks) or one group at a time:
+//! `cargo test -p exercise-03 correctness_`, `properties_`, `mechanism_`, `snapshot_`,
+//! `timing_`.
+
+pub mod fft;
+pub mod load;
+pub mod parallel;
+pub mod sequential;
+
+// Given: not part of the exercise.
+pub use solution_03::{
+    Complex64, ImageResult, PipelineConfig, PipelineError, Progress, ProgressMode, RunReport,
+    SaveError, Sink, StageTimes, TUTORIAL_SHAPE, smooth, spectrum_checksum,
+};
+
+pub use fft::{Fft2, fft2};
+pub use load::{load_eo_data, unit_f64};
+pub use parallel::run_parallel;
+pub use sequential::{process_image, run_sequential};

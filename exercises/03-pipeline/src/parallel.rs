@@ -1,0 +1,22 @@
+//! §3.5 — whole images on several threads.
+
+use crate::{Fft2, PipelineConfig, PipelineError, Progress, RunReport, process_image};
+
+/// Processes images `0..config.images` on a rayon pool of `threads` threads, one whole
+/// image per task, and reports each image's result in index order — the same results, bit
+/// for bit, as [`run_sequential`](crate::run_sequential). One [`Fft2`] serves every thread.
+///
+/// Memory: at most a few images per thread at once; never load every image first.
+///
+/// Bad input: 0 threads is `PipelineError::NoThreads`; everything `config.validate()`
+/// rejects is reported before any work; the first failed save stops the run; a pool that
+/// cannot be built is `PipelineError::ThreadPool`.
+pub fn run_parallel(config: &PipelineConfig, threads: usize) -> Result<RunReport, PipelineError> {
+    todo!(
+        "run_parallel: refuse 0 threads, config.validate()?, build a \
+         rayon::ThreadPoolBuilder::new().num_threads(threads) pool, plan one Fft2, and inside \
+         pool.install map (0..config.images).into_par_iter() through process_image, \
+         collecting into Result<Vec<_>, _> (which keeps index order) — book §3.5 \"Whole \
+         images on every core\" (book/src/03-pipeline.md)"
+    )
+}

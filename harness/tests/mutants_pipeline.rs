@@ -1,0 +1,484 @@
+//! Proof that every section 03 check can fail: each plausible wrong implementation below
+//! ("mutant") must be rejected by the check named for it, while the reference passes.
+//!
+//! A mutant is the reference API with one function replaced (`..REFERENCE`).
+
+use std::sync::Mutex;
+use std::time::Instant;
+
+use harness::check;
+use harness::pipeline::{self, PipelineApi, REFERENCE};
+use ndarray::{Array2, ArrayView2};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rand_xoshiro::rand_core::{Rng, SeedableRng};
+use rayon::prelude::*;
+use solution_03::{
+    Complex64, Fft2, ImageResult, PipelineConfig, PipelineError, RunReport, StageTimes,
+    process_image, run_sequential, smooth, spectrum_checksum, unit_f64,
+};
+
+harness::install_peak_allocator!();
+
+/// Runs `check_fn` on `mutant` (through the same path as a generated test) and passes only
+/// if the check panics with a message that names `expected_in_message`.
+fn expect_rejection(
+    check_name: &str,
+    check_fn: fn(&PipelineApi),
+    mutant: PipelineApi,
+    expected_in_message: &str,
+) {
+    let outcome = std::panic::catch_unwind(|| {
+        check::run(check_name, cfg!(debug_assertions), || check_fn(&mutant))
+    });
+    let payload = match outcome {
+        Ok(()) => panic!("{check_name} accepted a mutant that it must reject"),
+        Err(payload) => payload,
+    };
+    let message = payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default();
+    assert!(
+        message.contains(expected_in_message),
+        "{check_name} rejected the mutant, but not for the expected reason.\n\
+         expected the message to contain: {expected_in_message}\nmessage: {message}"
+    );
+    assert!(
+        message.contains("read: book §"),
+        "{check_name}'s failure message does not point to the book:\n{message}"
+    );
+}
+
+fn two_cores() -> bool {
+    std::thread::available_parallelism().map_or(1, |n| n.get()) >= 2
+}
+
+// --- the mutants -------------------------------------------------------------------------
+
+/// Transforms every row and forgets the columns: a 1-D FFT per row, not a 2-D FFT.
+fn fft_rows_only(shape: (usize, usize), images: &[ArrayView2<f64>]) -> Vec<Array2<Complex64>> {
+    let (rows, cols) = shape;
+    if rows == 0 || cols == 0 {
+        return images.iter().map(|_| Array2::zeros(shape)).collect();
+    }
+    let plan = rustfft::FftPlanner::<f64>::new().plan_fft_forward(cols);
+    images
+        .iter()
+        .map(|image| {
+            assert_eq!(image.dim(), shape, "wrong shape");
+            let mut data: Vec<Complex64> = image.iter().map(|&x| Complex64::new(x, 0.0)).collect();
+            plan.process(&mut data);
+            Array2::from_shape_vec(shape, data).expect("rows * cols")
+        })
+        .collect()
+}
+
+/// numpy's `norm="ortho"` by mistake: the spectrum divided by √(rows·cols).
+fn fft_orthonormal(shape: (usize, usize), images: &[ArrayView2<f64>]) -> Vec<Array2<Complex64>> {
+    let scale = 1.0 / ((shape.0 * shape.1) as f64).sqrt();
+    pipeline::reference_fft_planned(shape, images)
+        .into_iter()
+        .map(|s| s.mapv(|z| z * scale))
+        .collect()
+}
+
+/// Ignores the planned shape: transforms whatever it is given.
+fn fft_ignores_planned_shape(
+    _shape: (usize, usize),
+    images: &[ArrayView2<f64>],
+) -> Vec<Array2<Complex64>> {
+    images
+        .iter()
+        .map(|image| solution_03::fft2(*image))
+        .collect()
+}
+
+static SHARED_GENERATOR: Mutex<Option<Xoshiro256PlusPlus>> = Mutex::new(None);
+
+/// One generator for the whole process, seeded once: image `index` depends on how many
+/// images were loaded before it (the tutorial's unseeded `np.random.random`).
+fn load_from_shared_generator(_index: u64, shape: (usize, usize)) -> Array2<f64> {
+    let mut shared = SHARED_GENERATOR.lock().unwrap_or_else(|e| e.into_inner());
+    let rng = shared.get_or_insert_with(|| Xoshiro256PlusPlus::seed_from_u64(0));
+    Array2::from_shape_simple_fn(shape, || unit_f64(rng.next_u64()))
+}
+
+/// Seeds every image with the same constant: every image is the same image.
+fn load_ignores_index(_index: u64, shape: (usize, usize)) -> Array2<f64> {
+    solution_03::load_eo_data(0, shape)
+}
+
+/// "Parallel" in name only: the sequential run, relabelled.
+fn parallel_secretly_sequential(
+    config: &PipelineConfig,
+    threads: usize,
+) -> Result<RunReport, PipelineError> {
+    if threads == 0 {
+        return Err(PipelineError::NoThreads);
+    }
+    run_sequential(config).map(|report| RunReport { threads, ..report })
+}
+
+fn pool(threads: usize) -> Result<rayon::ThreadPool, PipelineError> {
+    if threads == 0 {
+        return Err(PipelineError::NoThreads);
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| PipelineError::ThreadPool {
+            reason: e.to_string(),
+        })
+}
+
+/// Gathers per-thread batches with `fold` and joins them with `reduce`, but appends the
+/// left batch after the right one: every result is there, in the wrong order.
+fn parallel_out_of_order(
+    config: &PipelineConfig,
+    threads: usize,
+) -> Result<RunReport, PipelineError> {
+    let pool = pool(threads)?;
+    config.validate()?;
+    let start = Instant::now();
+    let fft = Fft2::new(config.shape);
+    let images = pool.install(|| {
+        (0..config.images)
+            .into_par_iter()
+            .map(|index| process_image(index, config.shape, &fft, &config.sink))
+            .fold(Vec::new, |mut batch, result| {
+                batch.push(result);
+                batch
+            })
+            .reduce(Vec::new, |left, mut right| {
+                right.extend(left);
+                right
+            })
+    });
+    let images = images.into_iter().collect::<Result<Vec<_>, _>>()?;
+    Ok(RunReport {
+        threads,
+        wall: start.elapsed(),
+        images,
+    })
+}
+
+/// Loads every image first, then processes the list in parallel: correct results, but
+/// all N images in memory at once.
+fn parallel_materialises_every_image(
+    config: &PipelineConfig,
+    threads: usize,
+) -> Result<RunReport, PipelineError> {
+    let pool = pool(threads)?;
+    config.validate()?;
+    let start = Instant::now();
+    let fft = Fft2::new(config.shape);
+    let loaded: Vec<Array2<f64>> = (0..config.images)
+        .map(|i| solution_03::load_eo_data(i, config.shape))
+        .collect();
+    let images = pool.install(|| {
+        loaded
+            .par_iter()
+            .enumerate()
+            .map(|(index, image)| {
+                let spectrum = fft.forward(smooth(image.view()).view());
+                config.sink.save(index as u64, spectrum.view())?;
+                Ok(ImageResult {
+                    index: index as u64,
+                    checksum: spectrum_checksum(spectrum.view()),
+                    times: StageTimes::default(),
+                    thread: std::thread::current().id(),
+                })
+            })
+            .collect::<Result<Vec<_>, PipelineError>>()
+    })?;
+    Ok(RunReport {
+        threads,
+        wall: start.elapsed(),
+        images,
+    })
+}
+
+/// A parallel run whose images come from one generator shared by its threads, seeded once
+/// per process: the pixels of image `i` depend on scheduling and on earlier runs.
+fn parallel_shared_generator(
+    config: &PipelineConfig,
+    threads: usize,
+) -> Result<RunReport, PipelineError> {
+    let pool = pool(threads)?;
+    config.validate()?;
+    let start = Instant::now();
+    let fft = Fft2::new(config.shape);
+    let images = pool.install(|| {
+        (0..config.images)
+            .into_par_iter()
+            .map(|index| {
+                let image = load_from_shared_generator(index, config.shape);
+                let spectrum = fft.forward(smooth(image.view()).view());
+                config.sink.save(index, spectrum.view())?;
+                Ok(ImageResult {
+                    index,
+                    checksum: spectrum_checksum(spectrum.view()),
+                    times: StageTimes::default(),
+                    thread: std::thread::current().id(),
+                })
+            })
+            .collect::<Result<Vec<_>, PipelineError>>()
+    })?;
+    Ok(RunReport {
+        threads,
+        wall: start.elapsed(),
+        images,
+    })
+}
+
+/// Skips `config.validate()`: bad configurations surface late, or not at all.
+fn sequential_skips_validation(config: &PipelineConfig) -> Result<RunReport, PipelineError> {
+    let start = Instant::now();
+    let fft = Fft2::new(config.shape);
+    let mut images = Vec::new();
+    for index in 0..config.images {
+        images.push(process_image(index, config.shape, &fft, &config.sink)?);
+    }
+    Ok(RunReport {
+        threads: 1,
+        wall: start.elapsed(),
+        images,
+    })
+}
+
+// --- which check rejects which mutant ----------------------------------------------------
+
+#[test]
+fn reference_passes_every_check_it_is_compared_with_here() {
+    for (name, check_fn) in [
+        (
+            "correctness_fft2",
+            pipeline::correctness_fft2 as fn(&PipelineApi),
+        ),
+        (
+            "correctness_run_parallel",
+            pipeline::correctness_run_parallel,
+        ),
+        (
+            "properties_load_is_a_function_of_the_index",
+            pipeline::properties_load_is_a_function_of_the_index,
+        ),
+        (
+            "mechanism_runs_use_the_threads_they_should",
+            pipeline::mechanism_runs_use_the_threads_they_should,
+        ),
+        (
+            "mechanism_parallel_run_peak_memory_alone",
+            pipeline::mechanism_parallel_run_peak_memory_alone,
+        ),
+    ] {
+        check::run(name, cfg!(debug_assertions), || check_fn(&REFERENCE));
+    }
+}
+
+#[test]
+fn correctness_rejects_an_fft_of_the_rows_only() {
+    expect_rejection(
+        "correctness_fft2",
+        pipeline::correctness_fft2,
+        PipelineApi {
+            fft_planned: fft_rows_only,
+            ..REFERENCE
+        },
+        "Fft2::forward on an impulse at [0, 0] of a 3 × 4 image (real parts)",
+    );
+}
+
+#[test]
+fn correctness_rejects_an_fft_that_ignores_the_planned_shape() {
+    expect_rejection(
+        "correctness_fft2",
+        pipeline::correctness_fft2,
+        PipelineApi {
+            fft_planned: fft_ignores_planned_shape,
+            ..REFERENCE
+        },
+        "Fft2 planned for (4, 6) accepted a (6, 4) image",
+    );
+}
+
+#[test]
+fn correctness_rejects_a_loader_that_ignores_the_index() {
+    expect_rejection(
+        "correctness_load_eo_data",
+        pipeline::correctness_load_eo_data,
+        PipelineApi {
+            load_eo_data: load_ignores_index,
+            ..REFERENCE
+        },
+        "load_eo_data(1, (3, 4))",
+    );
+}
+
+#[test]
+fn correctness_rejects_results_out_of_order() {
+    expect_rejection(
+        "correctness_run_parallel",
+        pipeline::correctness_run_parallel,
+        PipelineApi {
+            run_parallel: parallel_out_of_order,
+            ..REFERENCE
+        },
+        "results are not in index order",
+    );
+}
+
+#[test]
+fn correctness_rejects_a_pipeline_that_draws_from_a_shared_generator() {
+    expect_rejection(
+        "correctness_run_parallel",
+        pipeline::correctness_run_parallel,
+        PipelineApi {
+            run_parallel: parallel_shared_generator,
+            ..REFERENCE
+        },
+        "checksums differ",
+    );
+}
+
+#[test]
+fn correctness_rejects_a_run_that_skips_validation() {
+    expect_rejection(
+        "correctness_run_sequential",
+        pipeline::correctness_run_sequential,
+        PipelineApi {
+            run_sequential: sequential_skips_validation,
+            ..REFERENCE
+        },
+        "on 0 images: returned Ok with 0 results, expected Err(NoImages)",
+    );
+}
+
+#[test]
+fn properties_reject_a_loader_with_a_shared_generator() {
+    expect_rejection(
+        "properties_load_is_a_function_of_the_index",
+        pipeline::properties_load_is_a_function_of_the_index,
+        PipelineApi {
+            load_eo_data: load_from_shared_generator,
+            ..REFERENCE
+        },
+        "gave different pixels on two calls",
+    );
+}
+
+#[test]
+fn properties_reject_an_fft_of_the_rows_only() {
+    expect_rejection(
+        "properties_fft2_matches_the_direct_dft",
+        pipeline::properties_fft2_matches_the_direct_dft,
+        PipelineApi {
+            fft_planned: fft_rows_only,
+            ..REFERENCE
+        },
+        "proptest shrank the input",
+    );
+}
+
+#[test]
+fn properties_reject_the_wrong_normalisation() {
+    expect_rejection(
+        "properties_fft2_parseval_and_linearity",
+        pipeline::properties_fft2_parseval_and_linearity,
+        PipelineApi {
+            fft_planned: fft_orthonormal,
+            ..REFERENCE
+        },
+        "Parseval",
+    );
+}
+
+#[test]
+fn properties_reject_results_out_of_order() {
+    expect_rejection(
+        "properties_runs_agree_for_any_thread_count",
+        pipeline::properties_runs_agree_for_any_thread_count,
+        PipelineApi {
+            run_parallel: parallel_out_of_order,
+            ..REFERENCE
+        },
+        "results are not in index order",
+    );
+}
+
+#[test]
+fn mechanism_rejects_a_parallel_run_that_is_secretly_sequential() {
+    if !two_cores() {
+        println!("SKIPPED: the check only judges the parallel run on 2 or more cores");
+        return;
+    }
+    expect_rejection(
+        "mechanism_runs_use_the_threads_they_should",
+        pipeline::mechanism_runs_use_the_threads_they_should,
+        PipelineApi {
+            run_parallel: parallel_secretly_sequential,
+            ..REFERENCE
+        },
+        "on 1 thread(s)",
+    );
+}
+
+#[test]
+fn mechanism_rejects_a_sequential_run_on_other_threads() {
+    fn sequential_on_a_pool(config: &PipelineConfig) -> Result<RunReport, PipelineError> {
+        solution_03::run_parallel(config, 2)
+    }
+    expect_rejection(
+        "mechanism_runs_use_the_threads_they_should",
+        pipeline::mechanism_runs_use_the_threads_they_should,
+        PipelineApi {
+            run_sequential: sequential_on_a_pool,
+            ..REFERENCE
+        },
+        "on a thread other than the caller's",
+    );
+}
+
+#[test]
+fn mechanism_rejects_a_parallel_run_that_loads_every_image_first() {
+    expect_rejection(
+        "mechanism_parallel_run_peak_memory_alone",
+        pipeline::mechanism_parallel_run_peak_memory_alone,
+        PipelineApi {
+            run_parallel: parallel_materialises_every_image,
+            ..REFERENCE
+        },
+        "do not load or keep every image first",
+    );
+}
+
+#[test]
+fn snapshot_rejects_an_fft_of_the_rows_only() {
+    expect_rejection(
+        "snapshot_image_zero",
+        pipeline::snapshot_image_zero,
+        PipelineApi {
+            fft_planned: fft_rows_only,
+            ..REFERENCE
+        },
+        "the summary of image 0 or of its spectrum differs",
+    );
+}
+
+#[test]
+fn timing_rejects_a_parallel_run_that_is_secretly_sequential() {
+    if !two_cores() {
+        println!("SKIPPED: the timing check is skipped on one core");
+        return;
+    }
+    expect_rejection(
+        "timing_parallel_vs_sequential",
+        pipeline::timing_parallel_vs_sequential,
+        PipelineApi {
+            run_parallel: parallel_secretly_sequential,
+            ..REFERENCE
+        },
+        "should be at least",
+    );
+}
