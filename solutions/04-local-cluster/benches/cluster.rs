@@ -5,12 +5,17 @@
 //!   scheduler CPU per task on this machine, see the design notes).
 //! - `task_throughput/100k_trivial_tasks`: 100,000 trivial tasks submitted with `map` and
 //!   gathered: the cluster's per-task cost when the workers are kept busy.
+//! - `pipeline_100_images/{sequential,rayon,cluster}`: section 03's pipeline over 100
+//!   images of 1000 × 1000, one machine core per worker or thread. Goals: the cluster within
+//!   10% of rayon, and ≥ 1.7x faster than sequential on 2 cores. (`cargo xtask demo 04`
+//!   runs 1000 images, alternating the three.)
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use solution_04::{LocalCluster, local_cluster};
+use solution_03::{PipelineConfig, TUTORIAL_SHAPE, run_parallel, run_sequential};
+use solution_04::{LocalCluster, local_cluster, run_on_cluster};
 
 const THROUGHPUT_TASKS: u64 = 100_000;
 const WAIT: Duration = Duration::from_secs(60);
@@ -45,5 +50,34 @@ fn task_overhead(c: &mut Criterion) {
     cluster.close();
 }
 
-criterion_group!(benches, task_overhead);
+const PIPELINE_IMAGES: u64 = 100;
+
+fn pipeline(c: &mut Criterion) {
+    let workers = LocalCluster::default_workers();
+    let config = PipelineConfig::new(PIPELINE_IMAGES, TUTORIAL_SHAPE);
+    let cluster = local_cluster(workers).expect("a cluster");
+    let mut group = c.benchmark_group("pipeline_100_images");
+    group.throughput(Throughput::Elements(PIPELINE_IMAGES));
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(20));
+    group.bench_function("sequential", |b| {
+        b.iter(|| run_sequential(&config).expect("sequential").images.len())
+    });
+    group.bench_function("rayon", |b| {
+        b.iter(|| run_parallel(&config, workers).expect("rayon").images.len())
+    });
+    group.bench_function("cluster", |b| {
+        b.iter(|| {
+            run_on_cluster(&cluster, &config, WAIT)
+                .expect("cluster")
+                .checksums
+                .len()
+        })
+    });
+    group.finish();
+    cluster.close();
+}
+
+criterion_group!(benches, task_overhead, pipeline);
 criterion_main!(benches);
