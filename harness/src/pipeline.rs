@@ -10,6 +10,7 @@
 use std::f64::consts::PI;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use ndarray::{Array2, ArrayView2};
 use proptest::collection::vec;
@@ -809,10 +810,10 @@ pub fn properties_runs_agree_for_any_thread_count(api: &PipelineApi) {
 
 // --- mechanism ----------------------------------------------------------------------------
 
-/// Images and shape for the thread check: enough work (~40 ms) that both threads of a pool
-/// get some even on a busy machine.
-pub const THREADS_CHECK_IMAGES: u64 = 16;
-pub const THREADS_CHECK_SHAPE: (usize, usize) = (512, 512);
+/// Images and shape for the thread check: enough tasks (32) and work (~50 ms) that both
+/// threads of a pool get some even on a busy machine.
+pub const THREADS_CHECK_IMAGES: u64 = 32;
+pub const THREADS_CHECK_SHAPE: (usize, usize) = (384, 384);
 
 /// The sequential run does everything on the calling thread; the parallel run with 2
 /// threads really uses two (when the machine has two cores).
@@ -858,9 +859,9 @@ pub const MEMORY_CHECK_IMAGES: u64 = 64;
 pub const MEMORY_CHECK_SHAPE: (usize, usize) = (128, 128);
 pub const MEMORY_CHECK_THREADS: usize = 2;
 /// The bound: this many "image footprints" (one loaded image + one spectrum, 24 bytes per
-/// pixel) per thread. The reference solution peaks at ~1.6 footprints per thread (measured
+/// pixel) per thread. The reference solution peaks at 2.8-2.9 footprints for 2 threads (measured
 /// with `cargo test -p solution-03 mechanism_parallel_run_peak_memory_alone -- --nocapture`,
-/// 2026-11-25); 4 keeps 2x headroom, and loading every image first needs 21 for the
+/// 2026-11-25); 4 per thread (8 in all) keeps 2.7x headroom, and loading every image first needs 21 for the
 /// loaded images alone.
 pub const FOOTPRINTS_PER_THREAD: usize = 4;
 
@@ -974,8 +975,48 @@ pub fn snapshot_image_zero(api: &PipelineApi) {
 
 /// Images per run in the timing check (the tutorial's size).
 pub const TIMING_IMAGES: u64 = 8;
+/// Attempts the timing check makes before giving up on a busy machine.
+pub const TIMING_ATTEMPTS: usize = 3;
+/// Below this, two threads of pure arithmetic did not run side by side: another process
+/// holds a core, and no parallel speedup can be judged.
+pub const SPARE_CORES_NEEDED: f64 = 1.6;
+
+/// How much faster two threads do two units of pure arithmetic than one thread does both
+/// (median of 3 tries, ~0.2 s): ~2.0 when two cores are free, ~1.0 when another process
+/// holds one of them.
+pub fn parallel_capacity_now() -> f64 {
+    fn unit_of_work() -> u64 {
+        let mut x = std::hint::black_box(0x9E37_79B9_7F4A_7C15_u64);
+        for _ in 0..4_000_000 {
+            x = x.wrapping_mul(0x2545_F491_4F6C_DD1D).rotate_left(17) ^ 0x5851_F42D;
+        }
+        x
+    }
+    let mut ratios: Vec<f64> = (0..3)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            std::hint::black_box(unit_of_work());
+            std::hint::black_box(unit_of_work());
+            let one_thread = start.elapsed();
+            let start = std::time::Instant::now();
+            std::thread::scope(|s| {
+                let other = s.spawn(unit_of_work);
+                std::hint::black_box(unit_of_work());
+                std::hint::black_box(other.join().expect("arithmetic cannot panic"));
+            });
+            one_thread.as_secs_f64() / start.elapsed().as_secs_f64().max(1e-9)
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios[1]
+}
 
 /// Your parallel run with 2 threads against your sequential run, same 8 images.
+///
+/// A parallel speedup can only be seen when two cores are free, so each attempt first
+/// measures that ([`parallel_capacity_now`]), before and after; an attempt on a busy
+/// machine is not judged. After [`TIMING_ATTEMPTS`] busy attempts the check is skipped
+/// with a printed reason, as on a one-core machine.
 pub fn timing_parallel_vs_sequential(api: &PipelineApi) {
     let config = PipelineConfig::new(TIMING_IMAGES, solution_03::TUTORIAL_SHAPE);
     // A plain call first: a stub fails here with its own message.
@@ -988,23 +1029,62 @@ pub fn timing_parallel_vs_sequential(api: &PipelineApi) {
     if !has_cores_for("timing_parallel_vs_sequential", 2) {
         return;
     }
-    let (fast, slow) = interleaved(
-        1,
-        5,
-        || (api.run_parallel)(&config, 2).expect("a valid configuration"),
-        || (api.run_sequential)(&config).expect("a valid configuration"),
-    );
-    Speedup {
+    let requirement = Speedup {
         fast: "your run_parallel (2 threads)",
         slow: "your run_sequential",
         at_least: PARALLEL_VS_SEQUENTIAL_AT_LEAST,
         measured: PARALLEL_VS_SEQUENTIAL_MEASURED,
         book: BOOK_MEASURE,
+    };
+    TIMING_SKIPPED.store(false, Ordering::Relaxed);
+    let mut capacities = Vec::new();
+    for _ in 0..TIMING_ATTEMPTS {
+        let before = parallel_capacity_now();
+        if before < SPARE_CORES_NEEDED {
+            capacities.push(before);
+            continue;
+        }
+        let (fast, slow) = interleaved(
+            1,
+            5,
+            || (api.run_parallel)(&config, 2).expect("a valid configuration"),
+            || (api.run_sequential)(&config).expect("a valid configuration"),
+        );
+        let after = parallel_capacity_now();
+        if after < SPARE_CORES_NEEDED {
+            capacities.push(after);
+            continue;
+        }
+        requirement.assert(&fast, &slow);
+        return;
     }
-    .assert(&fast, &slow);
+    // Like a one-core machine (`has_cores_for`): a busy machine has no second core to
+    // offer, so the check is skipped, visibly. `mechanism_runs_use_the_threads_they_should`
+    // still judges that the run spreads its images over two threads.
+    TIMING_SKIPPED.store(true, Ordering::Relaxed);
+    println!(
+        "SKIPPED timing_parallel_vs_sequential: another process is using a core. In \
+         {TIMING_ATTEMPTS} attempts, two threads of pure arithmetic ran only {capacities:.2?} \
+         times as fast as one (at least {SPARE_CORES_NEEDED} is needed). Rerun `cargo test -p \
+         exercise-03 timing_` when the machine is quiet."
+    );
 }
 
-/// Threshold for [`timing_parallel_vs_sequential`]: see [`PARALLEL_VS_SEQUENTIAL_MEASURED`].
+static TIMING_SKIPPED: AtomicBool = AtomicBool::new(false);
+
+/// Whether the last [`timing_parallel_vs_sequential`] in this process was skipped because
+/// the machine was busy (for the mutant tests, which cannot prove a rejection then).
+pub fn last_timing_check_skipped() -> bool {
+    TIMING_SKIPPED.load(Ordering::Relaxed)
+}
+
+/// Threshold for [`timing_parallel_vs_sequential`]. The reference solution measured 1.88x
+/// and 1.80x on a quiet machine (`cargo test -p solution-03 timing_ -- --nocapture`, 2-core
+/// Xeon VM, 2026-11-25; 0.99x while another process held a core, hence the capacity probe).
+/// Halving the ratio would allow 1.0x, which a secretly sequential run reaches; instead the
+/// threshold keeps the required *gain* (0.3) under 2.5x below the measured one (0.8-0.9),
+/// and still rejects a sequential run relabelled as parallel (~1.0x).
 pub const PARALLEL_VS_SEQUENTIAL_AT_LEAST: f64 = 1.3;
 /// What the reference solution measured, quoted in failure messages.
-pub const PARALLEL_VS_SEQUENTIAL_MEASURED: &str = "TO BE MEASURED";
+pub const PARALLEL_VS_SEQUENTIAL_MEASURED: &str =
+    "the reference solution measures 1.8-1.9x on 2 quiet cores";

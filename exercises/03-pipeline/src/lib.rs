@@ -23,7 +23,7 @@ pub mod sequential;
 // Given: not part of the exercise.
 pub use solution_03::{
     Complex64, ImageResult, PipelineConfig, PipelineError, Progress, ProgressMode, RunReport,
-    SaveError, Sink, StageTimes, TUTORIAL_SHAPE, smooth, spectrum_checksum,
+    SaveError, Sink, StageTimes, TUTORIAL_SHAPE, keep_freed_memory, smooth, spectrum_checksum,
 };
 
 pub use fft::{Fft2, fft2};

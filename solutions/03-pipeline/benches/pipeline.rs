@@ -6,6 +6,10 @@
 //! - `scaling_16_images`: the parallel run with 1, 2, … threads, up to twice the cores
 //!   (more threads than cores shows what oversubscription costs).
 //!
+//! Every group first calls [`keep_freed_memory`], as the course's programs do: without it,
+//! glibc returns each image's ~40 MB to the system and page faults dominate every stage
+//! (book §3.4; `eo-pipeline --malloc default` shows it).
+//!
 //! Python on the same machine (design notes): `np.fft.fft2` 12.9 ms; the numpy + numba
 //! pipeline 31–44 ms per image (load 4.3, smooth 9.8, fft2 18 ms).
 
@@ -14,13 +18,14 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use solution_03::{
-    ComplexFft2, Fft2, PipelineConfig, TUTORIAL_SHAPE, load_eo_data, run_parallel, run_sequential,
-    smooth, spectrum_checksum,
+    ComplexFft2, Fft2, PipelineConfig, TUTORIAL_SHAPE, keep_freed_memory, load_eo_data,
+    run_parallel, run_sequential, smooth, spectrum_checksum,
 };
 
 const IMAGES: u64 = 16;
 
 fn stages(c: &mut Criterion) {
+    keep_freed_memory();
     let image = load_eo_data(0, TUTORIAL_SHAPE);
     let smoothed = smooth(image.view());
     let fft = Fft2::new(TUTORIAL_SHAPE);
@@ -51,6 +56,7 @@ fn stages(c: &mut Criterion) {
 }
 
 fn pipelines(c: &mut Criterion) {
+    keep_freed_memory();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let config = PipelineConfig::new(IMAGES, TUTORIAL_SHAPE);
 

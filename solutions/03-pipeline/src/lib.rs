@@ -20,6 +20,7 @@
 //! The command-line program `eo-pipeline` (`cargo run --release -p solution-03 --bin
 //! eo-pipeline -- --help`) runs either pipeline and prints the time per stage.
 
+pub mod allocator;
 pub mod checksum;
 pub mod config;
 pub mod error;
@@ -33,6 +34,7 @@ pub mod sink;
 
 pub use num_complex::Complex64;
 
+pub use allocator::keep_freed_memory;
 pub use checksum::spectrum_checksum;
 pub use config::{ImageResult, PipelineConfig, RunReport, StageTimes};
 pub use error::PipelineError;

@@ -20,6 +20,7 @@ use solution_03::{
 const USAGE: &str = "\
 usage: eo-pipeline [--images N] [--mode sequential|parallel|both] [--threads T]
                    [--size S | --shape ROWSxCOLS] [--save DIR] [--progress auto|bar|log|none]
+                   [--malloc keep|default]
 
   --images N      images to process, numbered 0..N (default 100)
   --mode M        sequential, parallel, or both and compare (default both)
@@ -28,7 +29,10 @@ usage: eo-pipeline [--images N] [--mode sequential|parallel|both] [--threads T]
   --shape RxC     images of R rows and C columns
   --save DIR      write each spectrum to DIR/spectrum-NNNNN.npy (DIR must exist);
                   default: discard the results, like the tutorial's save
-  --progress P    auto (a bar in a terminal, plain lines otherwise), bar, log, none";
+  --progress P    auto (a bar in a terminal, plain lines otherwise), bar, log, none
+  --malloc M      keep: the allocator keeps freed memory for the next image (default);
+                  default: glibc's own policy, which returns it to the system, so every
+                  image page-faults its memory in again (see book §3.4)";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -45,6 +49,7 @@ struct Args {
     shape: (usize, usize),
     save: Option<PathBuf>,
     progress: ProgressMode,
+    keep_freed_memory: bool,
 }
 
 fn positive<T: std::str::FromStr + PartialOrd + Default>(
@@ -69,6 +74,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Args>, St
         shape: TUTORIAL_SHAPE,
         save: None,
         progress: ProgressMode::Auto,
+        keep_freed_memory: true,
     };
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -128,6 +134,18 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Args>, St
                     None => return Err("--progress needs a value (auto, bar, log or none)".into()),
                 }
             }
+            "--malloc" => {
+                parsed.keep_freed_memory = match value().as_deref() {
+                    Some("keep") => true,
+                    Some("default") => false,
+                    Some(other) => {
+                        return Err(format!(
+                            "unknown allocator policy '{other}': use keep or default"
+                        ));
+                    }
+                    None => return Err("--malloc needs a value (keep or default)".into()),
+                }
+            }
             other => return Err(format!("unknown argument '{other}'")),
         }
     }
@@ -172,6 +190,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let kept = args.keep_freed_memory && solution_03::keep_freed_memory();
     let sink = args.save.clone().map_or(Sink::Discard, Sink::NpyDir);
     let config = PipelineConfig::new(args.images, args.shape)
         .with_sink(sink)
@@ -180,7 +199,7 @@ fn main() -> ExitCode {
         eprintln!("warning: unoptimised build; its timings mean nothing (use --release)");
     }
     println!(
-        "eo-pipeline: {} images of {} x {}, {}; {} cores available",
+        "eo-pipeline: {} images of {} x {}, {}; {} cores available; freed memory {}",
         args.images,
         args.shape.0,
         args.shape.1,
@@ -188,7 +207,12 @@ fn main() -> ExitCode {
             Some(dir) => format!("spectra saved to {}", dir.display()),
             None => "results discarded".into(),
         },
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        if kept {
+            "kept for reuse"
+        } else {
+            "returned to the system (allocator default)"
+        }
     );
 
     let sequential = if args.mode != Mode::Parallel {
