@@ -165,6 +165,7 @@ impl Shared {
                     }
                 }
                 Action::Forget { task } => {
+                    state.cancel_requested.remove(&task);
                     if let Some(entry) = state.tasks.remove(&task) {
                         state.released += 1;
                         garbage.push(Box::new(entry.body));
