@@ -101,6 +101,11 @@ impl std::ops::Deref for Bounded {
     }
 }
 
+/// A cluster of one worker scheduled by `api`'s scheduler.
+fn cluster_of_one(api: &ClusterApi) -> Bounded {
+    cluster(api, 1)
+}
+
 /// A cluster of `workers` workers scheduled by `api`'s scheduler.
 pub fn cluster(api: &ClusterApi, workers: usize) -> Bounded {
     match LocalCluster::with_scheduler(workers, api.new_scheduler) {
@@ -769,7 +774,10 @@ pub fn mechanism_dropping_a_future_releases_its_result(api: &ClusterApi) {
          can ask for must be forgotten (Action::Forget)\n  read: {b}"
     );
 
-    let (open, gate) = mpsc::channel::<()>();
+    // On a cluster of one worker, kept busy by `blocker`, `user` cannot start: when the
+    // future of its input is dropped, only the scheduler's bookkeeping keeps the input.
+    let single = cluster_of_one(api);
+    let client = single.client();
     let input = ok(
         "submit input",
         b,
@@ -779,17 +787,16 @@ pub fn mechanism_dropping_a_future_releases_its_result(api: &ClusterApi) {
         Ok(v) => Arc::downgrade(&v),
         Err(e) => panic!("{}: {e}\n  read: {b}", input.key()),
     };
+    let (open, gate) = mpsc::channel::<()>();
+    let blocker = ok(
+        "submit blocker",
+        b,
+        client.submit("blocker", move || gate.recv_timeout(WAIT).is_ok()),
+    );
     let user = ok(
         "submit user(input)",
         b,
-        client.submit1(
-            "user",
-            move |v: &Vec<u8>| {
-                let _ = gate.recv_timeout(WAIT);
-                v.len()
-            },
-            &input,
-        ),
+        client.submit1("user", |v: &Vec<u8>| v.len(), &input),
     );
     let input_key = input.key().to_string();
     drop(input);
@@ -799,6 +806,7 @@ pub fn mechanism_dropping_a_future_releases_its_result(api: &ClusterApi) {
         user.key()
     );
     let _ = open.send(());
+    expect_value("the task that kept the worker busy", b, &blocker, &true);
     expect_value(
         "a task whose input's future was dropped",
         b,

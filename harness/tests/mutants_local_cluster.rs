@@ -285,12 +285,12 @@ fn properties_reject_a_scheduler_that_runs_tasks_before_their_inputs() {
 }
 
 #[test]
-fn properties_reject_a_scheduler_that_frees_results_still_needed() {
+fn mechanism_rejects_a_scheduler_that_frees_results_still_needed() {
     expect_rejection(
-        "properties_random_graphs_match_sequential_evaluation",
-        cluster::properties_random_graphs_match_sequential_evaluation,
+        "mechanism_dropping_a_future_releases_its_result",
+        cluster::mechanism_dropping_a_future_releases_its_result,
         api(forgets_needed_results),
-        "properties: ",
+        "still needs it",
     );
 }
 
