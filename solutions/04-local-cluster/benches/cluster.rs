@@ -53,6 +53,8 @@ fn task_overhead(c: &mut Criterion) {
 const PIPELINE_IMAGES: u64 = 100;
 
 fn pipeline(c: &mut Criterion) {
+    // As section 03's bench does (book §3.4): no page-fault storm per image.
+    solution_03::keep_freed_memory();
     let workers = LocalCluster::default_workers();
     let config = PipelineConfig::new(PIPELINE_IMAGES, TUTORIAL_SHAPE);
     let cluster = local_cluster(workers).expect("a cluster");
