@@ -84,11 +84,13 @@ fn pipeline(workers: usize, images: u64, rounds: usize) {
          workers;\n{rounds} rounds of cluster, rayon and sequential runs in alternating order."
     );
     // As in section 03's demo (book §3.4): keep freed memory instead of paying ~10,000 page
-    // faults per image. Process-wide, so all three runs get it.
-    let kept = solution_03::keep_freed_memory();
+    // faults per image. Process-wide, so all three runs get it. `DEMO_MALLOC=default` skips
+    // it (when section 04 runs alone), to see the page-fault-bound pipeline.
+    let kept = std::env::var("DEMO_MALLOC").as_deref() != Ok("default")
+        && solution_03::keep_freed_memory();
     println!(
         "glibc keeps freed memory (book §3.4): {}",
-        if kept { "yes" } else { "no (not glibc)" }
+        if kept { "yes" } else { "no" }
     );
     let shown = PipelineConfig::new(images, TUTORIAL_SHAPE).with_progress(ProgressMode::Auto);
     let quiet = PipelineConfig::new(images, TUTORIAL_SHAPE);
