@@ -2,7 +2,8 @@
 //!
 //! The cluster's machinery is given (read it in `solutions/04-local-cluster/src/`):
 //! `runtime.rs` runs the worker threads, the client and the futures, and carries out what
-//! the scheduler decides; `dashboard.rs` and `stream.rs` show what happened. You write the
+//! the scheduler decides; `dashboard.rs` and `stream.rs` show what happened; `pipeline.rs`
+//! submits section 03's pipeline to a cluster (§4.8). You write the
 //! decisions, in `src/scheduler.rs`, method by method:
 //! [`Scheduler::submit`] (§4.2), [`Scheduler::finished`] (§4.3), [`Scheduler::release`] (§4.4),
 //! [`Scheduler::cancel`] (§4.5), [`Scheduler::fire_and_forget`] and [`Scheduler::close`] (§4.6).
