@@ -18,7 +18,7 @@ use proptest::prelude::*;
 use solution_03::{PipelineConfig, run_sequential};
 use solution_04::{
     Client, ClusterError, Future, LocalCluster, NewScheduler, TaskRecord, fire_and_forget,
-    run_on_cluster,
+    run_on_cluster, wait,
 };
 
 use crate::properties;
@@ -83,21 +83,41 @@ pub const BOOK_STREAM: &str =
 pub const WAIT: Duration = Duration::from_secs(20);
 /// The longest a check waits for `close`.
 pub const CLOSE_WAIT: Duration = Duration::from_secs(20);
+/// The longest a random graph (at most 40 trivial tasks) waits for results and for
+/// `close`: shorter, because proptest may run a failing graph dozens of times while it
+/// shrinks it.
+pub const PROPERTY_WAIT: Duration = Duration::from_secs(5);
 
 /// A cluster that closes with a bounded wait when dropped, even when a check panics
 /// midway (the cluster's own `Drop` would wait without limit).
-pub struct Bounded(pub LocalCluster);
+pub struct Bounded {
+    pub cluster: LocalCluster,
+    /// How long `Drop` waits for `close`.
+    pub close_limit: Duration,
+}
 
 impl Drop for Bounded {
     fn drop(&mut self) {
-        let _ = self.0.close_timeout(CLOSE_WAIT);
+        let _ = self.cluster.close_timeout(self.close_limit);
     }
 }
 
 impl std::ops::Deref for Bounded {
     type Target = LocalCluster;
     fn deref(&self) -> &LocalCluster {
-        &self.0
+        &self.cluster
+    }
+}
+
+/// A cluster of `workers` workers scheduled by `api`'s scheduler, closed within
+/// `close_limit` when dropped.
+pub fn bounded_cluster(api: &ClusterApi, workers: usize, close_limit: Duration) -> Bounded {
+    match LocalCluster::with_scheduler(workers, api.new_scheduler) {
+        Ok(cluster) => Bounded {
+            cluster,
+            close_limit,
+        },
+        Err(e) => panic!("could not start a cluster of {workers} workers: {e}"),
     }
 }
 
@@ -108,10 +128,7 @@ fn cluster_of_one(api: &ClusterApi) -> Bounded {
 
 /// A cluster of `workers` workers scheduled by `api`'s scheduler.
 pub fn cluster(api: &ClusterApi, workers: usize) -> Bounded {
-    match LocalCluster::with_scheduler(workers, api.new_scheduler) {
-        Ok(cluster) => Bounded(cluster),
-        Err(e) => panic!("could not start a cluster of {workers} workers: {e}"),
-    }
+    bounded_cluster(api, workers, CLOSE_WAIT)
 }
 
 /// Submits, turning a refusal into a panic that says which task and where to read.
@@ -202,6 +219,24 @@ pub fn correctness_results_of_a_small_graph(api: &ClusterApi) {
         b,
         client.map("sq", |i: u64| i * i, 0..20_u64),
     );
+    // `wait` returns once every future is done; then each is done without blocking.
+    let all = [
+        a.clone(),
+        bb.clone(),
+        c.clone(),
+        d.clone(),
+        e.clone(),
+        f.clone(),
+    ];
+    if let Err(err) = wait(&all, WAIT) {
+        panic!("wait on six tasks of a small graph: {err}\n  read: {b}");
+    }
+    if let Some(undone) = all.iter().find(|x| !x.done()) {
+        panic!(
+            "wait returned, but {} is not done\n  read: {b}",
+            undone.key()
+        );
+    }
     expect_value("a task with no inputs", b, &a, &2);
     expect_value("add(a, b)", b, &c, &5);
     expect_value("times10(add(a, b)): a chain", b, &d, &50);
@@ -537,7 +572,7 @@ pub fn run_random_graph(
     let expected = sequential_values(tasks);
     let runs: Arc<Vec<AtomicUsize>> =
         Arc::new((0..tasks.len()).map(|_| AtomicUsize::new(0)).collect());
-    let cluster = cluster(api, workers);
+    let cluster = bounded_cluster(api, workers, PROPERTY_WAIT);
     let client = cluster.client();
     let mut futures: Vec<Future<u64>> = Vec::with_capacity(tasks.len());
     for (i, t) in tasks.iter().enumerate() {
@@ -575,7 +610,7 @@ pub fn run_random_graph(
         }
     }
     for (i, future) in &kept {
-        match future.result_timeout(WAIT) {
+        match future.result_timeout(PROPERTY_WAIT) {
             Ok(v) if *v == expected[*i] => {}
             Ok(v) => {
                 return Err(format!(
@@ -592,7 +627,7 @@ pub fn run_random_graph(
         }
     }
     cluster
-        .close_timeout(CLOSE_WAIT)
+        .close_timeout(PROPERTY_WAIT)
         .map_err(|e| format!("close: {e}"))?;
     for (i, count) in runs.iter().enumerate() {
         let count = count.load(Ordering::SeqCst);

@@ -59,6 +59,9 @@ enum Mistake {
     NeverForgets,
     /// `release` forgets the task at once, even while a dependant still needs it.
     ForgetsNeededResults,
+    /// Hands out work only when a task is submitted, never when a worker finishes: tasks
+    /// that become ready later are stranded (and the scheduler believes them running).
+    DispatchesOnlyOnSubmit,
 }
 
 impl Scheduler for Wrapped {
@@ -80,6 +83,9 @@ impl Scheduler for Wrapped {
     ) {
         let succeeded = succeeded || self.mistake == Mistake::LosesErrors;
         self.inner.finished(task, worker, succeeded, actions);
+        if self.mistake == Mistake::DispatchesOnlyOnSubmit {
+            actions.retain(|a| !matches!(a, Action::Run { .. }));
+        }
         self.rewrite(actions);
     }
 
@@ -163,6 +169,9 @@ fn never_forgets(workers: usize) -> Box<dyn Scheduler> {
 }
 fn forgets_needed_results(workers: usize) -> Box<dyn Scheduler> {
     wrapped(workers, Mistake::ForgetsNeededResults)
+}
+fn dispatches_only_on_submit(workers: usize) -> Box<dyn Scheduler> {
+    wrapped(workers, Mistake::DispatchesOnlyOnSubmit)
 }
 
 /// A scheduler a learner could well write first: correct, but on every event it looks
@@ -291,6 +300,25 @@ fn mechanism_rejects_a_scheduler_that_frees_results_still_needed() {
         cluster::mechanism_dropping_a_future_releases_its_result,
         api(forgets_needed_results),
         "still needs it",
+    );
+}
+
+/// A stranded task must become a bounded `Timeout` failure, not a hang (~10 s: the
+/// property's result wait plus its close wait).
+#[test]
+fn properties_reject_a_scheduler_that_strands_tasks_without_hanging() {
+    let start = std::time::Instant::now();
+    expect_rejection(
+        "properties_random_graphs_match_sequential_evaluation",
+        cluster::properties_random_graphs_match_sequential_evaluation,
+        api(dispatches_only_on_submit),
+        "was not finished after waiting",
+    );
+    let limit = 2 * (cluster::PROPERTY_WAIT + cluster::PROPERTY_WAIT);
+    assert!(
+        start.elapsed() < limit,
+        "rejecting a stranding scheduler took {:?} (limit {limit:?})",
+        start.elapsed()
     );
 }
 
