@@ -24,7 +24,7 @@ use solution_03::{
 use crate::compare::{Tolerance, compare};
 use crate::memory::peak_bytes;
 use crate::properties;
-use crate::timing::{Speedup, has_cores_for, interleaved};
+use crate::timing::{Sample, Speedup, has_cores_for};
 
 /// Section 03's public API, as function pointers; [`pipeline_checks!`](crate::pipeline_checks)
 /// fills it from the crate under test.
@@ -975,48 +975,32 @@ pub fn snapshot_image_zero(api: &PipelineApi) {
 
 /// Images per run in the timing check (the tutorial's size).
 pub const TIMING_IMAGES: u64 = 8;
-/// Attempts the timing check makes before giving up on a busy machine.
-pub const TIMING_ATTEMPTS: usize = 3;
-/// Below this, two threads of pure arithmetic did not run side by side: another process
-/// holds a core, and no parallel speedup can be judged.
-pub const SPARE_CORES_NEEDED: f64 = 1.6;
+/// Rounds of the timing check; each runs the four pipelines once (~1 s in all).
+pub const TIMING_ROUNDS: usize = 7;
+/// A round is judged only if the reference pipeline, timed in the same round, reached at
+/// least this speedup: below it another process held a core during the round (the
+/// reference measures 1.8-1.9x on 2 quiet cores and ~1.0x while a core is busy).
+pub const REFERENCE_SPEEDUP_NEEDED: f64 = 1.5;
+/// Fewer judged rounds than this, and the check is skipped as on a one-core machine.
+pub const TIMING_ROUNDS_NEEDED: usize = 3;
 
-/// How much faster two threads do two units of pure arithmetic than one thread does both
-/// (median of 3 tries, ~0.2 s): ~2.0 when two cores are free, ~1.0 when another process
-/// holds one of them.
-pub fn parallel_capacity_now() -> f64 {
-    fn unit_of_work() -> u64 {
-        let mut x = std::hint::black_box(0x9E37_79B9_7F4A_7C15_u64);
-        for _ in 0..4_000_000 {
-            x = x.wrapping_mul(0x2545_F491_4F6C_DD1D).rotate_left(17) ^ 0x5851_F42D;
-        }
-        x
-    }
-    let mut ratios: Vec<f64> = (0..3)
-        .map(|_| {
-            let start = std::time::Instant::now();
-            std::hint::black_box(unit_of_work());
-            std::hint::black_box(unit_of_work());
-            let one_thread = start.elapsed();
-            let start = std::time::Instant::now();
-            std::thread::scope(|s| {
-                let other = s.spawn(unit_of_work);
-                std::hint::black_box(unit_of_work());
-                std::hint::black_box(other.join().expect("arithmetic cannot panic"));
-            });
-            one_thread.as_secs_f64() / start.elapsed().as_secs_f64().max(1e-9)
-        })
-        .collect();
-    ratios.sort_by(f64::total_cmp);
-    ratios[1]
+fn time_run(run: impl FnOnce() -> Result<RunReport, PipelineError>) -> std::time::Duration {
+    let start = std::time::Instant::now();
+    let report = run().expect("a valid configuration");
+    let elapsed = start.elapsed();
+    drop(std::hint::black_box(report));
+    elapsed
 }
 
 /// Your parallel run with 2 threads against your sequential run, same 8 images.
 ///
-/// A parallel speedup can only be seen when two cores are free, so each attempt first
-/// measures that ([`parallel_capacity_now`]), before and after; an attempt on a busy
-/// machine is not judged. After [`TIMING_ATTEMPTS`] busy attempts the check is skipped
-/// with a printed reason, as on a one-core machine.
+/// A parallel speedup can only be seen when two cores are free, and on a shared machine
+/// they come and go within seconds. So every round times four runs back to back (order
+/// alternating between rounds): yours parallel and sequential, and the reference's. A round
+/// counts only if the reference reached [`REFERENCE_SPEEDUP_NEEDED`] in it — then the
+/// machine had two cores for that round. Your medians over the counted rounds must meet
+/// the threshold. With fewer than [`TIMING_ROUNDS_NEEDED`] counted rounds the check is
+/// skipped with a printed reason, as on a one-core machine.
 pub fn timing_parallel_vs_sequential(api: &PipelineApi) {
     let config = PipelineConfig::new(TIMING_IMAGES, solution_03::TUTORIAL_SHAPE);
     // A plain call first: a stub fails here with its own message.
@@ -1029,33 +1013,48 @@ pub fn timing_parallel_vs_sequential(api: &PipelineApi) {
     if !has_cores_for("timing_parallel_vs_sequential", 2) {
         return;
     }
-    let requirement = Speedup {
-        fast: "your run_parallel (2 threads)",
-        slow: "your run_sequential",
-        at_least: PARALLEL_VS_SEQUENTIAL_AT_LEAST,
-        measured: PARALLEL_VS_SEQUENTIAL_MEASURED,
-        book: BOOK_MEASURE,
-    };
     TIMING_SKIPPED.store(false, Ordering::Relaxed);
-    let mut capacities = Vec::new();
-    for _ in 0..TIMING_ATTEMPTS {
-        let before = parallel_capacity_now();
-        if before < SPARE_CORES_NEEDED {
-            capacities.push(before);
-            continue;
+    let yours_parallel = || time_run(|| (api.run_parallel)(&config, 2));
+    let yours_sequential = || time_run(|| (api.run_sequential)(&config));
+    let reference_parallel = || time_run(|| (REFERENCE.run_parallel)(&config, 2));
+    let reference_sequential = || time_run(|| (REFERENCE.run_sequential)(&config));
+    // Warm-up: page tables, thread creation, lazy initialisation.
+    yours_parallel();
+    yours_sequential();
+    reference_parallel();
+    reference_sequential();
+
+    let (mut fast, mut slow, mut reference_ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..TIMING_ROUNDS {
+        let (yp, ys, rp, rs) = if round % 2 == 0 {
+            let (yp, ys) = (yours_parallel(), yours_sequential());
+            let (rp, rs) = (reference_parallel(), reference_sequential());
+            (yp, ys, rp, rs)
+        } else {
+            let (rs, rp) = (reference_sequential(), reference_parallel());
+            let (ys, yp) = (yours_sequential(), yours_parallel());
+            (yp, ys, rp, rs)
+        };
+        let reference_ratio = rs.as_secs_f64() / rp.as_secs_f64().max(1e-12);
+        reference_ratios.push(reference_ratio);
+        if reference_ratio >= REFERENCE_SPEEDUP_NEEDED {
+            fast.push(yp);
+            slow.push(ys);
         }
-        let (fast, slow) = interleaved(
-            1,
-            5,
-            || (api.run_parallel)(&config, 2).expect("a valid configuration"),
-            || (api.run_sequential)(&config).expect("a valid configuration"),
+    }
+    if fast.len() >= TIMING_ROUNDS_NEEDED {
+        println!(
+            "timing: {} of {TIMING_ROUNDS} rounds judged (reference speedups {reference_ratios:.2?})",
+            fast.len()
         );
-        let after = parallel_capacity_now();
-        if after < SPARE_CORES_NEEDED {
-            capacities.push(after);
-            continue;
+        Speedup {
+            fast: "your run_parallel (2 threads)",
+            slow: "your run_sequential",
+            at_least: PARALLEL_VS_SEQUENTIAL_AT_LEAST,
+            measured: PARALLEL_VS_SEQUENTIAL_MEASURED,
+            book: BOOK_MEASURE,
         }
-        requirement.assert(&fast, &slow);
+        .assert(&Sample::new(fast), &Sample::new(slow));
         return;
     }
     // Like a one-core machine (`has_cores_for`): a busy machine has no second core to
@@ -1063,10 +1062,12 @@ pub fn timing_parallel_vs_sequential(api: &PipelineApi) {
     // still judges that the run spreads its images over two threads.
     TIMING_SKIPPED.store(true, Ordering::Relaxed);
     println!(
-        "SKIPPED timing_parallel_vs_sequential: another process is using a core. In \
-         {TIMING_ATTEMPTS} attempts, two threads of pure arithmetic ran only {capacities:.2?} \
-         times as fast as one (at least {SPARE_CORES_NEEDED} is needed). Rerun `cargo test -p \
-         exercise-03 timing_` when the machine is quiet."
+        "SKIPPED timing_parallel_vs_sequential: another process was using a core. The \
+         reference pipeline, timed in the same rounds, reached {REFERENCE_SPEEDUP_NEEDED}x in \
+         only {} of {TIMING_ROUNDS} rounds (its speedups: {reference_ratios:.2?}; \
+         {TIMING_ROUNDS_NEEDED} needed). Rerun `cargo test -p exercise-03 timing_` when the \
+         machine is quiet.",
+        fast.len()
     );
 }
 
@@ -1078,13 +1079,14 @@ pub fn last_timing_check_skipped() -> bool {
     TIMING_SKIPPED.load(Ordering::Relaxed)
 }
 
-/// Threshold for [`timing_parallel_vs_sequential`]. The reference solution measured 1.88x
-/// and 1.80x on a quiet machine (`cargo test -p solution-03 timing_ -- --nocapture`, 2-core
-/// Xeon VM, 2026-11-25; 0.99x while another process held a core, hence the capacity probe).
+/// Threshold for [`timing_parallel_vs_sequential`]. The reference solution measured 1.94x,
+/// 1.89x and 1.91x (`cargo test -p solution-03 timing_ -- --nocapture`, 2-core Xeon VM,
+/// 2026-11-25, other agents compiling at times: hence rounds are judged only when the
+/// reference reaches 1.5x in them; a run with another process on a core measured 0.99x).
 /// Halving the ratio would allow 1.0x, which a secretly sequential run reaches; instead the
-/// threshold keeps the required *gain* (0.3) under 2.5x below the measured one (0.8-0.9),
-/// and still rejects a sequential run relabelled as parallel (~1.0x).
+/// threshold keeps the required *gain* (0.3) about 3x below the measured one (0.9), and
+/// still rejects a sequential run relabelled as parallel (0.99x measured).
 pub const PARALLEL_VS_SEQUENTIAL_AT_LEAST: f64 = 1.3;
 /// What the reference solution measured, quoted in failure messages.
 pub const PARALLEL_VS_SEQUENTIAL_MEASURED: &str =
-    "the reference solution measures 1.8-1.9x on 2 quiet cores";
+    "the reference solution measures 1.9x on 2 quiet cores";
