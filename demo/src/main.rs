@@ -5,11 +5,12 @@
 //! does); a debug build prints a warning, because its numbers mean nothing.
 
 mod add;
+mod cluster;
 mod pipeline;
 mod smooth;
 mod table;
 
-const USAGE: &str = "usage: demo [--runs N] [--images N] [--debug-naive-ms MEDIAN,MIN,MAX] [--compile-s RELEASE,DEV] [SECTION…]\n       demo --probe-smooth-naive\nsections: 01 02 03 (default: all)";
+const USAGE: &str = "usage: demo [--runs N] [--images N] [--debug-naive-ms MEDIAN,MIN,MAX] [--compile-s RELEASE,DEV] [SECTION…]\n       demo --probe-smooth-naive\nsections: 01 02 03 04 (default: all)";
 
 fn main() {
     let mut runs = 11;
@@ -47,11 +48,12 @@ fn main() {
             "01" | "1" | "add" => sections.push(1),
             "02" | "2" | "smooth" => sections.push(2),
             "03" | "3" | "pipeline" => sections.push(3),
+            "04" | "4" | "cluster" => sections.push(4),
             other => fail(&format!("unknown section or option '{other}'")),
         }
     }
     if sections.is_empty() {
-        sections = vec![1, 2, 3];
+        sections = vec![1, 2, 3, 4];
     }
     if cfg!(debug_assertions) {
         eprintln!(
@@ -67,6 +69,7 @@ fn main() {
             1 => add::run(solution_01::TUTORIAL_LEN, runs),
             2 => smooth::run(runs, &outside),
             3 => pipeline::run(images),
+            4 => cluster::run(runs, images),
             _ => unreachable!("sections are validated above"),
         }
     }

@@ -19,6 +19,7 @@
 pub mod add;
 pub mod allocations;
 pub mod check;
+pub mod cluster;
 pub mod compare;
 pub mod data;
 pub mod images;

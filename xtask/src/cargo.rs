@@ -82,7 +82,9 @@ pub fn run_demo(args: &[String]) -> Result<(), String> {
 }
 
 /// Every section the demo knows, by the names it accepts.
-const SECTION_NAMES: [&str; 9] = ["01", "1", "add", "02", "2", "smooth", "03", "3", "pipeline"];
+const SECTION_NAMES: [&str; 12] = [
+    "01", "1", "add", "02", "2", "smooth", "03", "3", "pipeline", "04", "4", "cluster",
+];
 
 /// Whether `args` ask for the section called by any of `names` (no section named: all).
 fn wants_section(args: &[String], names: &[&str]) -> bool {

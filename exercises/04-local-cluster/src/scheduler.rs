@@ -1,0 +1,153 @@
+//! §4.2–4.6 — the scheduler (your exercise): dependency tracking, dispatch to idle workers, errors,
+//! releasing results, fire-and-forget and close.
+//!
+//! A state machine with no threads and no clock: the runtime calls one method per event and
+//! carries out the [`Action`]s pushed. Every method costs O(1) per task and per graph edge
+//! it touches — never a scan of all tasks — because it runs once per task event and its
+//! cost is the per-task overhead of the whole cluster (§4.6).
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+use crate::{Action, Scheduler, TaskId, WorkerId};
+
+/// Where a task is in its life (Dask's names in brackets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskState {
+    /// Some input is not in memory yet (`waiting`).
+    Waiting,
+    /// Every input is in memory; queued until a worker is idle (`queued`).
+    Ready,
+    /// Running on a worker (`processing`).
+    Processing,
+    /// Finished; its result is held for futures and dependants (`memory`).
+    Memory,
+    /// Failed, or will never run because an input failed or it was cancelled (`erred`).
+    Erred,
+}
+
+/// What the scheduler knows about one task.
+#[derive(Debug, Clone)]
+pub struct TaskInfo {
+    pub state: TaskState,
+    /// How many inputs are not in memory yet; the task is ready when this reaches 0.
+    pub waiting_on: usize,
+    /// The tasks whose results are this task's inputs.
+    pub dependencies: Vec<TaskId>,
+    /// The tasks that take this task's result as an input.
+    pub dependants: Vec<TaskId>,
+    /// How many dependants have not run (or failed) yet: while > 0, the result is needed.
+    pub needed_by: usize,
+    /// A future still refers to the task.
+    pub wanted: bool,
+    /// `fire_and_forget`: run to completion even if no future refers to it.
+    pub keep: bool,
+}
+
+/// The course's scheduler.
+#[derive(Debug)]
+pub struct GraphScheduler {
+    /// Every task the scheduler still remembers (forgotten tasks are removed).
+    pub tasks: HashMap<TaskId, TaskInfo>,
+    /// Ready tasks; the oldest submission comes out first (`Reverse` makes the max-heap a
+    /// min-heap of task ids), so earlier work finishes before later work starts (§4.3).
+    pub ready: BinaryHeap<Reverse<TaskId>>,
+    /// Workers with nothing to do.
+    pub idle: Vec<WorkerId>,
+    /// Tasks that are Waiting, Ready or Processing.
+    pub unfinished: usize,
+    /// `close` was called.
+    pub closing: bool,
+    /// `Shutdown` was pushed.
+    pub shut_down: bool,
+}
+
+impl GraphScheduler {
+    /// A scheduler for `workers` workers, all idle. Cost: O(workers).
+    pub fn new(workers: usize) -> GraphScheduler {
+        GraphScheduler {
+            tasks: HashMap::new(),
+            ready: BinaryHeap::new(),
+            // Reversed so that `pop` hands out worker 0 first.
+            idle: (0..workers).rev().collect(),
+            unfinished: 0,
+            closing: false,
+            shut_down: false,
+        }
+    }
+}
+
+/// The scheduler a cluster uses: `LocalCluster::with_scheduler(workers, new_scheduler)`.
+pub fn new_scheduler(workers: usize) -> Box<dyn Scheduler> {
+    Box::new(GraphScheduler::new(workers))
+}
+
+impl GraphScheduler {
+    /// Hands ready tasks to idle workers, oldest submission first, until one of them runs out.
+    /// Then, if closing and nothing is left to run, shuts down. Call it at the end of
+    /// every event. (A suggestion: the helpers you write are up to you.)
+    // Until you write the body, clippy cannot see that it pushes onto `actions`.
+    #[allow(clippy::ptr_arg)]
+    fn dispatch(&mut self, actions: &mut Vec<Action>) {
+        todo!(
+            "dispatch: while a task is ready and a worker is idle, pop both (the oldest submission first), mark the task \
+             Processing and push Action::Run; then push Action::Shutdown once if closing and \
+             nothing is unfinished — book §4.3 \"Handing out work\" (book/src/04-local-cluster.md)"
+        )
+    }
+}
+
+impl Scheduler for GraphScheduler {
+    fn submit(&mut self, task: TaskId, deps: &[TaskId], actions: &mut Vec<Action>) {
+        todo!(
+            "submit: record the task with its inputs, add it to each input's dependants, \
+             count the inputs not yet in memory; with none it is Ready (push it on the heap), then \
+             dispatch — book §4.2 \"The task graph\" (book/src/04-local-cluster.md)"
+        )
+    }
+
+    fn finished(
+        &mut self,
+        task: TaskId,
+        worker: WorkerId,
+        succeeded: bool,
+        actions: &mut Vec<Action>,
+    ) {
+        todo!(
+            "finished: the worker is idle again; on success the task is in Memory and each \
+             dependant waits on one input fewer (Ready at zero); on failure every task \
+             downstream fails — book §4.3 \"Handing out work\" and §4.5 \"When a task \
+             fails\" (book/src/04-local-cluster.md)"
+        )
+    }
+
+    fn release(&mut self, task: TaskId, actions: &mut Vec<Action>) {
+        todo!(
+            "release: no future refers to the task any more; forget it (Action::Forget) \
+             when no dependant still needs it and it is done, or it never ran and is not \
+             fire-and-forget — book §4.4 \"Futures and releasing results\" (book/src/04-local-cluster.md)"
+        )
+    }
+
+    fn fire_and_forget(&mut self, task: TaskId, actions: &mut Vec<Action>) {
+        todo!(
+            "fire_and_forget: mark the task so that release does not forget it before it \
+             has run — book §4.6 \"fire_and_forget and close\" (book/src/04-local-cluster.md)"
+        )
+    }
+
+    fn cancel(&mut self, task: TaskId, actions: &mut Vec<Action>) -> bool {
+        todo!(
+            "cancel: only a task that has not started (Waiting or Ready) can be cancelled: \
+             fail it with itself as the cause, and its dependants with it — book §4.5 \
+             \"When a task fails\" (book/src/04-local-cluster.md)"
+        )
+    }
+
+    fn close(&mut self, actions: &mut Vec<Action>) {
+        todo!(
+            "close: remember that the cluster is closing and push Action::Shutdown only \
+             once nothing unfinished is left — book §4.6 \"fire_and_forget and close\" (book/src/04-local-cluster.md)"
+        )
+    }
+}

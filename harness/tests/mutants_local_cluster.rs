@@ -1,0 +1,366 @@
+//! Proof that every section 04 check group can fail: each plausible wrong scheduler below
+//! ("mutant") must be rejected by the check named for it, while the reference passes.
+//!
+//! Most mutants wrap the reference `GraphScheduler` and get one decision wrong, the way a
+//! learner's first attempt might.
+
+use std::collections::{HashMap, HashSet};
+
+use harness::check::{self, expect_rejection};
+use harness::cluster::{self, ClusterApi, REFERENCE};
+use solution_04::{Action, GraphScheduler, Scheduler, TaskId, WorkerId};
+
+/// A wrapper that forwards every event to the reference scheduler unless told otherwise.
+struct Wrapped {
+    inner: GraphScheduler,
+    mistake: Mistake,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mistake {
+    /// Hides a task's inputs from the scheduler: it runs as soon as a worker is idle.
+    RunsBeforeInputs,
+    /// `close` shuts down at once, dropping queued and fire-and-forget work.
+    DropsWorkAtClose,
+    /// `fire_and_forget` is ignored: the dropped future makes the task forgettable.
+    IgnoresFireAndForget,
+    /// Every task goes to worker 0, busy or not.
+    EverythingOnWorkerZero,
+    /// A failed task is reported as a success: its error is lost downstream.
+    LosesErrors,
+    /// `release` does nothing: results are never freed.
+    NeverForgets,
+    /// `release` forgets the task at once, even while a dependant still needs it.
+    ForgetsNeededResults,
+    /// Hands out work only when a task is submitted, never when a worker finishes: tasks
+    /// that become ready later are stranded (and the scheduler believes them running).
+    DispatchesOnlyOnSubmit,
+}
+
+impl Scheduler for Wrapped {
+    fn submit(&mut self, task: TaskId, deps: &[TaskId], actions: &mut Vec<Action>) {
+        if self.mistake == Mistake::RunsBeforeInputs {
+            self.inner.submit(task, &[], actions);
+        } else {
+            self.inner.submit(task, deps, actions);
+        }
+        self.rewrite(actions);
+    }
+
+    fn finished(
+        &mut self,
+        task: TaskId,
+        worker: WorkerId,
+        succeeded: bool,
+        actions: &mut Vec<Action>,
+    ) {
+        let succeeded = succeeded || self.mistake == Mistake::LosesErrors;
+        self.inner.finished(task, worker, succeeded, actions);
+        if self.mistake == Mistake::DispatchesOnlyOnSubmit {
+            actions.retain(|a| !matches!(a, Action::Run { .. }));
+        }
+        self.rewrite(actions);
+    }
+
+    fn release(&mut self, task: TaskId, actions: &mut Vec<Action>) {
+        match self.mistake {
+            Mistake::NeverForgets => {}
+            Mistake::ForgetsNeededResults => {
+                let done = self
+                    .inner
+                    .tasks
+                    .get(&task)
+                    .is_some_and(|t| t.state == solution_04::TaskState::Memory);
+                self.inner.release(task, actions);
+                if done && !actions.contains(&Action::Forget { task }) {
+                    actions.push(Action::Forget { task });
+                }
+            }
+            _ => self.inner.release(task, actions),
+        }
+        self.rewrite(actions);
+    }
+
+    fn fire_and_forget(&mut self, task: TaskId, actions: &mut Vec<Action>) {
+        if self.mistake != Mistake::IgnoresFireAndForget {
+            self.inner.fire_and_forget(task, actions);
+        }
+        self.rewrite(actions);
+    }
+
+    fn cancel(&mut self, task: TaskId, actions: &mut Vec<Action>) -> bool {
+        let cancelled = self.inner.cancel(task, actions);
+        self.rewrite(actions);
+        cancelled
+    }
+
+    fn close(&mut self, actions: &mut Vec<Action>) {
+        self.inner.close(actions);
+        if self.mistake == Mistake::DropsWorkAtClose && !actions.contains(&Action::Shutdown) {
+            actions.push(Action::Shutdown);
+        }
+        self.rewrite(actions);
+    }
+}
+
+impl Wrapped {
+    fn rewrite(&self, actions: &mut [Action]) {
+        if self.mistake == Mistake::EverythingOnWorkerZero {
+            for action in actions {
+                if let Action::Run { worker, .. } = action {
+                    *worker = 0;
+                }
+            }
+        }
+    }
+}
+
+fn wrapped(workers: usize, mistake: Mistake) -> Box<dyn Scheduler> {
+    Box::new(Wrapped {
+        inner: GraphScheduler::new(workers),
+        mistake,
+    })
+}
+
+fn runs_before_inputs(workers: usize) -> Box<dyn Scheduler> {
+    wrapped(workers, Mistake::RunsBeforeInputs)
+}
+fn drops_work_at_close(workers: usize) -> Box<dyn Scheduler> {
+    wrapped(workers, Mistake::DropsWorkAtClose)
+}
+fn ignores_fire_and_forget(workers: usize) -> Box<dyn Scheduler> {
+    wrapped(workers, Mistake::IgnoresFireAndForget)
+}
+fn everything_on_worker_zero(workers: usize) -> Box<dyn Scheduler> {
+    wrapped(workers, Mistake::EverythingOnWorkerZero)
+}
+fn loses_errors(workers: usize) -> Box<dyn Scheduler> {
+    wrapped(workers, Mistake::LosesErrors)
+}
+fn never_forgets(workers: usize) -> Box<dyn Scheduler> {
+    wrapped(workers, Mistake::NeverForgets)
+}
+fn forgets_needed_results(workers: usize) -> Box<dyn Scheduler> {
+    wrapped(workers, Mistake::ForgetsNeededResults)
+}
+fn dispatches_only_on_submit(workers: usize) -> Box<dyn Scheduler> {
+    wrapped(workers, Mistake::DispatchesOnlyOnSubmit)
+}
+
+/// A scheduler a learner could well write first: correct, but on every event it looks
+/// through the whole list of waiting tasks for ones whose inputs are all done. That makes
+/// each event O(waiting tasks) and the whole graph quadratic.
+#[derive(Default)]
+struct ScansWaitingTasks {
+    deps: HashMap<TaskId, Vec<TaskId>>,
+    waiting: Vec<TaskId>,
+    done: HashSet<TaskId>,
+    ready: Vec<TaskId>,
+    idle: Vec<WorkerId>,
+    unfinished: usize,
+    closing: bool,
+    shut_down: bool,
+}
+
+impl ScansWaitingTasks {
+    fn pump(&mut self, actions: &mut Vec<Action>) {
+        let (deps, done, ready) = (&self.deps, &self.done, &mut self.ready);
+        self.waiting.retain(|t| {
+            if deps[t].iter().all(|d| done.contains(d)) {
+                ready.push(*t);
+                false
+            } else {
+                true
+            }
+        });
+        while !self.ready.is_empty() && !self.idle.is_empty() {
+            let task = self.ready.remove(0);
+            let worker = self.idle.pop().expect("not empty");
+            actions.push(Action::Run { task, worker });
+        }
+        if self.closing && self.unfinished == 0 && !self.shut_down {
+            self.shut_down = true;
+            actions.push(Action::Shutdown);
+        }
+    }
+}
+
+impl Scheduler for ScansWaitingTasks {
+    fn submit(&mut self, task: TaskId, deps: &[TaskId], actions: &mut Vec<Action>) {
+        self.deps.insert(task, deps.to_vec());
+        self.waiting.push(task);
+        self.unfinished += 1;
+        self.pump(actions);
+    }
+    fn finished(&mut self, task: TaskId, worker: WorkerId, _: bool, actions: &mut Vec<Action>) {
+        self.done.insert(task);
+        self.idle.push(worker);
+        self.unfinished -= 1;
+        self.pump(actions);
+    }
+    fn release(&mut self, _: TaskId, actions: &mut Vec<Action>) {
+        self.pump(actions);
+    }
+    fn fire_and_forget(&mut self, _: TaskId, actions: &mut Vec<Action>) {
+        self.pump(actions);
+    }
+    fn cancel(&mut self, _: TaskId, _: &mut Vec<Action>) -> bool {
+        false
+    }
+    fn close(&mut self, actions: &mut Vec<Action>) {
+        self.closing = true;
+        self.pump(actions);
+    }
+}
+
+fn scans_waiting_tasks(workers: usize) -> Box<dyn Scheduler> {
+    Box::new(ScansWaitingTasks {
+        idle: (0..workers).collect(),
+        ..ScansWaitingTasks::default()
+    })
+}
+
+fn api(new_scheduler: solution_04::NewScheduler) -> ClusterApi {
+    ClusterApi { new_scheduler }
+}
+
+// --- which check rejects which mutant ----------------------------------------------------
+
+#[test]
+fn reference_passes_the_checks_its_mutants_are_compared_with() {
+    for (name, check_fn) in [
+        (
+            "correctness_a_failing_task_errors_its_dependants",
+            cluster::correctness_a_failing_task_errors_its_dependants as fn(&ClusterApi),
+        ),
+        (
+            "mechanism_work_spreads_over_the_workers",
+            cluster::mechanism_work_spreads_over_the_workers,
+        ),
+        (
+            "mechanism_fire_and_forget_work_finishes_before_close",
+            cluster::mechanism_fire_and_forget_work_finishes_before_close,
+        ),
+    ] {
+        check::run(name, cfg!(debug_assertions), || check_fn(&REFERENCE));
+    }
+}
+
+#[test]
+fn correctness_rejects_a_scheduler_that_loses_a_tasks_error() {
+    expect_rejection(
+        "correctness_a_failing_task_errors_its_dependants",
+        cluster::correctness_a_failing_task_errors_its_dependants,
+        api(loses_errors),
+        "the dependant of a panicking task: expected the error",
+    );
+}
+
+#[test]
+fn properties_reject_a_scheduler_that_runs_tasks_before_their_inputs() {
+    expect_rejection(
+        "properties_random_graphs_match_sequential_evaluation",
+        cluster::properties_random_graphs_match_sequential_evaluation,
+        api(runs_before_inputs),
+        "before its input",
+    );
+}
+
+#[test]
+fn mechanism_rejects_a_scheduler_that_frees_results_still_needed() {
+    expect_rejection(
+        "mechanism_dropping_a_future_releases_its_result",
+        cluster::mechanism_dropping_a_future_releases_its_result,
+        api(forgets_needed_results),
+        "still needs it",
+    );
+}
+
+/// A stranded task must become a bounded `Timeout` failure, not a hang (~10 s: the
+/// property's result wait plus its close wait).
+#[test]
+fn properties_reject_a_scheduler_that_strands_tasks_without_hanging() {
+    let start = std::time::Instant::now();
+    expect_rejection(
+        "properties_random_graphs_match_sequential_evaluation",
+        cluster::properties_random_graphs_match_sequential_evaluation,
+        api(dispatches_only_on_submit),
+        "was not finished after waiting",
+    );
+    let limit = 2 * (cluster::PROPERTY_WAIT + cluster::PROPERTY_WAIT);
+    assert!(
+        start.elapsed() < limit,
+        "rejecting a stranding scheduler took {:?} (limit {limit:?})",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn mechanism_rejects_a_scheduler_that_drops_fire_and_forget_work_at_close() {
+    expect_rejection(
+        "mechanism_fire_and_forget_work_finishes_before_close",
+        cluster::mechanism_fire_and_forget_work_finishes_before_close,
+        api(drops_work_at_close),
+        "fire-and-forget saves had run",
+    );
+}
+
+#[test]
+fn mechanism_rejects_a_scheduler_that_ignores_fire_and_forget() {
+    expect_rejection(
+        "mechanism_fire_and_forget_work_finishes_before_close",
+        cluster::mechanism_fire_and_forget_work_finishes_before_close,
+        api(ignores_fire_and_forget),
+        "fire-and-forget saves had run",
+    );
+}
+
+#[test]
+fn mechanism_rejects_a_scheduler_that_runs_everything_on_one_worker() {
+    expect_rejection(
+        "mechanism_work_spreads_over_the_workers",
+        cluster::mechanism_work_spreads_over_the_workers,
+        api(everything_on_worker_zero),
+        "hand ready tasks to idle workers",
+    );
+}
+
+#[test]
+fn mechanism_rejects_a_scheduler_that_never_frees_results() {
+    expect_rejection(
+        "mechanism_dropping_a_future_releases_its_result",
+        cluster::mechanism_dropping_a_future_releases_its_result,
+        api(never_forgets),
+        "its 1 MiB result is still held",
+    );
+}
+
+#[test]
+fn mechanism_rejects_a_scheduler_that_runs_ready_tasks_in_the_order_they_became_ready() {
+    expect_rejection(
+        "mechanism_oldest_ready_task_runs_first",
+        cluster::mechanism_oldest_ready_task_runs_first,
+        api(scans_waiting_tasks),
+        "chains were in flight at once",
+    );
+}
+
+#[test]
+fn correctness_rejects_a_scheduler_that_runs_tasks_before_their_inputs_in_the_pipeline() {
+    expect_rejection(
+        "correctness_pipeline_checksums_match_the_sequential_run",
+        cluster::correctness_pipeline_checksums_match_the_sequential_run,
+        api(runs_before_inputs),
+        "the pipeline on the cluster failed",
+    );
+}
+
+#[test]
+fn timing_rejects_a_scheduler_that_scans_every_waiting_task_per_event() {
+    expect_rejection(
+        "timing_scheduler_overhead_vs_reference",
+        cluster::timing_scheduler_overhead_vs_reference,
+        api(scans_waiting_tasks),
+        "the reference's time",
+    );
+}
