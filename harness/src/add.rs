@@ -583,14 +583,17 @@ pub fn timing_vectorised_add_vs_boxed_model(api: &AddApi) {
 
 /// Threshold for [`timing_vectorised_add_vs_boxed_model`]. The reference solution measured
 /// 4.55x, 4.78x and 5.25x in three runs of `cargo test -p solution-01 timing_` (2-core Xeon
-/// VM, 2026-11-25): alternating with the boxed model, which frees ~200 MB, every
-/// `vectorised_add` gets fresh pages and pays ~33 ms of page faults for its 32 MB result
-/// (3.2 ms when memory is reused; book §1.6). 2.2x keeps 2x headroom under the lowest run and
-/// still rejects a secretly boxed add (~0.9x).
-pub const VECTORISED_VS_BOXED_AT_LEAST: f64 = 2.2;
+/// VM, 2026-11-25, 16:40), then 3.82x, 4.32x, 4.32x, 4.17x, 4.03x, 4.22x and 3.53x on a
+/// quiet machine at 18:20-18:25: alternating with the boxed model, which frees ~200 MB,
+/// every `vectorised_add` gets fresh pages and pays ~33-40 ms of page faults for its 32 MB
+/// result (3.2 ms when memory is reused; book §1.4), so the ratio measures page faults as
+/// much as boxing. First set at 2.2x; lowered to 1.75x after the 3.53x run, to keep 2x
+/// headroom under the lowest ratio seen. A secretly boxed add measures 0.18x, so the check
+/// still rejects it by a factor of ten.
+pub const VECTORISED_VS_BOXED_AT_LEAST: f64 = 1.75;
 /// What the reference solution measured, quoted in failure messages.
 pub const VECTORISED_VS_BOXED_MEASURED: &str =
-    "the reference solution measures 4.6-5.3x here (page-fault bound; 50x+ when memory is reused)";
+    "the reference solution measures 3.5-5.3x here (page-fault bound; 50x+ when memory is reused)";
 
 /// `add_into` must allocate nothing: that is its whole point. (Counted rather than timed:
 /// see [`crate::allocations`] for why a timing check of this would not be robust.)
