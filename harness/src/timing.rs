@@ -144,8 +144,8 @@ impl Speedup<'_> {
         let ratio = slow.median().as_secs_f64() / fast.median().as_secs_f64().max(1e-12);
         if ratio < self.at_least {
             panic!(
-                "timing: {} should be at least {:.1}x faster than {}, but the ratio was {ratio:.2}x\n  \
-                 {}: {fast}\n  {}: {slow}\n  threshold {:.1}x; {}\n  read: {}",
+                "timing: {} should be at least {}x faster than {}, but the ratio was {ratio:.2}x\n  \
+                 {}: {fast}\n  {}: {slow}\n  threshold {}x; {}\n  read: {}",
                 self.fast,
                 self.at_least,
                 self.slow,
@@ -157,7 +157,7 @@ impl Speedup<'_> {
             );
         }
         println!(
-            "timing: {} is {ratio:.2}x faster than {} (threshold {:.1}x)\n  {}: {fast}\n  {}: {slow}",
+            "timing: {} is {ratio:.2}x faster than {} (threshold {}x)\n  {}: {fast}\n  {}: {slow}",
             self.fast, self.slow, self.at_least, self.fast, self.slow
         );
     }

@@ -62,7 +62,7 @@ fn speedup_reports_both_medians_and_the_ratio_when_it_fails() {
         "1.50x",
         "median 10.00 ms",
         "median 15.00 ms",
-        "threshold 2.0x",
+        "threshold 2x",
         "about 3x",
         "read: book §0",
     ] {
