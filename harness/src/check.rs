@@ -75,6 +75,33 @@ pub fn with_panic_context<R>(context: impl FnOnce() -> String, f: impl FnOnce() 
     }
 }
 
+/// One mutant test: `reject!(test_name: section::check, mutant, "expected in the message")`
+/// becomes a `#[test]` that runs `harness::section::check` on `mutant` and passes only if
+/// the check rejects it for the expected reason ([`expect_rejection`]). The check's name is
+/// taken from its path, so it cannot be misspelt (the name decides which lock and build
+/// rules [`run`] applies).
+///
+/// ```ignore
+/// harness::reject!(correctness_rejects_skipping_the_last_element:
+///     add::correctness_indexed_add,
+///     AddApi { indexed_add: indexed_skips_last, ..REFERENCE },
+///     "first at [4]: expected 8, actual 0");
+/// ```
+#[macro_export]
+macro_rules! reject {
+    ($test:ident: $section:ident::$check:ident, $mutant:expr, $expected:expr $(,)?) => {
+        #[test]
+        fn $test() {
+            $crate::check::expect_rejection(
+                stringify!($check),
+                $crate::$section::$check,
+                $mutant,
+                $expected,
+            );
+        }
+    };
+}
+
 /// The proof that a check can fail: runs `check_fn` on `mutant` through [`run`] (as a
 /// generated test would) and panics unless the check rejects it with a message that contains
 /// `expected_in_message` and points to the book. Used by `harness/tests/mutants_*.rs`.

@@ -16,16 +16,20 @@
 //! summaries), [`timing`] (paired, interleaved ratio measurements), [`check`] (the glue that
 //! turns a check into a `#[test]`), [`allocations`] (counting heap allocations).
 
+#[cfg(feature = "add")]
 pub mod add;
 pub mod allocations;
 pub mod check;
+#[cfg(feature = "cluster")]
 pub mod cluster;
 pub mod compare;
 pub mod data;
 pub mod images;
 pub mod memory;
+#[cfg(feature = "pipeline")]
 pub mod pipeline;
 pub mod properties;
+#[cfg(feature = "smooth")]
 pub mod smooth;
 pub mod snapshot;
 pub mod strategies;

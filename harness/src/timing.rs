@@ -52,6 +52,11 @@ impl Sample {
     pub fn is_empty(&self) -> bool {
         self.runs.is_empty()
     }
+
+    /// Every run multiplied by `factor`: to compare runs of different sizes per unit of work.
+    pub fn scaled(&self, factor: f64) -> Sample {
+        Sample::new(self.runs.iter().map(|d| d.mul_f64(factor)).collect())
+    }
 }
 
 impl fmt::Display for Sample {

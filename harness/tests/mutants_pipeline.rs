@@ -7,7 +7,10 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use harness::check;
-use harness::pipeline::{self, PipelineApi, REFERENCE};
+use harness::pipeline::{self, PipelineApi};
+use reference::PIPELINE as REFERENCE;
+
+mod reference;
 use ndarray::{Array2, ArrayView2};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rand_xoshiro::rand_core::{Rng, SeedableRng};
@@ -48,7 +51,7 @@ fn fft_rows_only(shape: (usize, usize), images: &[ArrayView2<f64>]) -> Vec<Array
 /// numpy's `norm="ortho"` by mistake: the spectrum divided by √(rows·cols).
 fn fft_orthonormal(shape: (usize, usize), images: &[ArrayView2<f64>]) -> Vec<Array2<Complex64>> {
     let scale = 1.0 / ((shape.0 * shape.1) as f64).sqrt();
-    pipeline::reference_fft_planned(shape, images)
+    (REFERENCE.fft_planned)(shape, images)
         .into_iter()
         .map(|s| s.mapv(|z| z * scale))
         .collect()

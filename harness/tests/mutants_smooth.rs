@@ -4,7 +4,10 @@
 
 use harness::check;
 use harness::check::expect_rejection;
-use harness::smooth::{self, REFERENCE, SmoothApi};
+use harness::smooth::{self, SmoothApi};
+use reference::SMOOTH as REFERENCE;
+
+mod reference;
 use ndarray::{Array2, ArrayView2};
 
 /// A clipped-window mean with a pluggable window, so each mutant states only its mistake.

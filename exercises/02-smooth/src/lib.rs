@@ -20,7 +20,7 @@ pub mod optimised;
 pub mod parallel;
 
 // Given: the clipped window of rows (or columns) around an index.
-pub use solution_02::{TUTORIAL_SHAPE, clipped_window};
+pub use given_02::{TUTORIAL_SHAPE, clipped_window};
 
 pub use naive::smooth_naive;
 pub use optimised::smooth_optimised;

@@ -7,7 +7,7 @@
 //! 3. [`process_image`] and [`run_sequential`] (§3.3), in `sequential.rs`;
 //! 4. [`run_parallel`] (§3.5), in `parallel.rs`.
 //!
-//! Given (read them in `solutions/03-pipeline/src/`): [`smooth`] (section 02's kernel),
+//! Given (read them in `given/03-pipeline/src/`): [`smooth`] (section 02's kernel),
 //! [`Sink`] (stage 4), [`spectrum_checksum`], [`Progress`], [`PipelineConfig`] and
 //! [`RunReport`], [`PipelineError`].
 //!
@@ -21,12 +21,13 @@ pub mod parallel;
 pub mod sequential;
 
 // Given: not part of the exercise.
-pub use solution_03::{
+pub use given_03::{
     Complex64, ImageResult, PipelineConfig, PipelineError, Progress, ProgressMode, RunReport,
-    SaveError, Sink, StageTimes, TUTORIAL_SHAPE, keep_freed_memory, smooth, spectrum_checksum,
+    SaveError, Sink, StageTimes, TUTORIAL_SHAPE, allocator, keep_freed_memory, smooth,
+    spectrum_checksum, unit_f64,
 };
 
 pub use fft::{Fft2, fft2};
-pub use load::{load_eo_data, unit_f64};
+pub use load::load_eo_data;
 pub use parallel::run_parallel;
 pub use sequential::{process_image, run_sequential};

@@ -4,6 +4,8 @@ use ndarray::Array2;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rand_xoshiro::rand_core::{Rng, SeedableRng};
 
+use crate::unit_f64;
+
 /// Stage 1: the pixels of image `index`, uniform in `[0, 1)`, a pure function of `index`
 /// and `shape` — the same on every thread, in every order, in every run.
 ///
@@ -20,11 +22,4 @@ pub fn load_eo_data(index: u64, shape: (usize, usize)) -> Array2<f64> {
          Array2::from_shape_simple_fn does exactly that — book §3.1 \"Stage 1: images from \
          an index\" (book/src/03-pipeline.md)"
     )
-}
-
-/// The top 53 bits of `bits` as a float in `[0, 1)`: every value is a multiple of
-/// 2⁻⁵³, the spacing of `f64` just below 1 (the same conversion as numpy's `random()`).
-/// Given.
-pub fn unit_f64(bits: u64) -> f64 {
-    (bits >> 11) as f64 * (1.0 / (1_u64 << 53) as f64)
 }

@@ -1,8 +1,8 @@
 //! Section 04 — a local cluster. **Your exercise: the scheduler.**
 //!
-//! The cluster's machinery is given (read it in `solutions/04-local-cluster/src/`):
+//! The cluster's machinery is given (read it in `given/04-local-cluster/src/`):
 //! `runtime.rs` runs the worker threads, the client and the futures, and carries out what
-//! the scheduler decides; `dashboard.rs` and `stream.rs` show what happened; `pipeline.rs`
+//! the scheduler decides; `dashboard.rs` and `stream.rs` show what happened; `on_cluster.rs`
 //! submits section 03's pipeline to a cluster (§4.8). You write the
 //! decisions, in `src/scheduler.rs`, method by method:
 //! [`Scheduler::submit`] (§4.2), [`Scheduler::finished`] (§4.3), [`Scheduler::release`] (§4.4),
@@ -17,10 +17,11 @@
 pub mod scheduler;
 
 // Given: the runtime, the scheduler protocol, the dashboard and the task stream.
-pub use solution_04::{
+pub use given_04::{
     Action, AsCompleted, Client, ClusterError, ClusterRun, ClusterRunError, Future, LocalCluster,
-    NewScheduler, Scheduler, StateCounts, TaskId, TaskRecord, WorkerId, as_completed,
-    fire_and_forget, panic_message, run_on_cluster, submit_image, task_stream_svg, wait,
+    NewScheduler, PICTURE_TASKS, STREAM_KEPT, Scheduler, StateCounts, TaskId, TaskRecord, WorkerId,
+    as_completed, fire_and_forget, panic_message, run_on_cluster, submit_image, task_stream_svg,
+    wait,
 };
 
 pub use scheduler::{GraphScheduler, TaskInfo, TaskState, new_scheduler};

@@ -10,27 +10,26 @@
 //!   array; this course refuses, because silent broadcasting hides shape bugs.
 //! - **Empty input** is fine and gives an empty result.
 //! - **Overflow wraps** (two's complement), exactly like numpy's `int64`: `i64::MAX + 1` is
-//!   `i64::MIN`. Real Python integers never overflow; see [`pyobject`] for what the model
+//!   `i64::MIN`. Real Python integers never overflow; see [`pyobject`] (given) for what the model
 //!   leaves out. Wrapping is chosen so every variant gives the same answer in every build
 //!   profile and the loop stays branch-free (and so vectorisable).
 //! - **Layout:** the ndarray variants accept any view, contiguous or strided; strided views
 //!   are correct but slower.
 
-pub mod error;
 pub mod in_place;
 pub mod indexed;
 pub mod naive;
 pub mod parallel;
-pub mod pyobject;
 pub mod vectorised;
 
-pub use error::AddError;
 pub use in_place::add_into;
 pub use indexed::indexed_add;
 pub use naive::naive_add;
 pub use parallel::par_add_into;
-pub use pyobject::{PyFloat, PyInt, PyList, PyObject, PyStr, TypeError, py_list, to_i64_vec};
 pub use vectorised::vectorised_add;
 
-/// The tutorial's size: `2000 * 2000` elements.
-pub const TUTORIAL_LEN: usize = 2000 * 2000;
+// Given code (`given-01`), re-exported so that solution and exercise share one API.
+pub use given_01::{
+    AddError, PyFloat, PyInt, PyList, PyObject, PyStr, TUTORIAL_LEN, TypeError, py_list, pyobject,
+    to_i64_vec,
+};

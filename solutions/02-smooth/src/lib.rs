@@ -27,17 +27,4 @@ pub use naive::smooth_naive;
 pub use optimised::smooth_optimised;
 pub use parallel::smooth_parallel;
 
-/// The tutorial's image size: 1000 × 1000.
-pub const TUTORIAL_SHAPE: (usize, usize) = (1000, 1000);
-
-// ANCHOR: clipped_window
-/// The window of rows (or columns) clipped to `0..len` around `index`: `(first, last)`
-/// inclusive. Shared by every variant so that the border policy is written once.
-///
-/// `len` must be at least 1 (there is no window in an empty axis; callers loop over
-/// `0..len`, so they never ask). `clipped_window(0, 1) == (0, 0)`: a 1-pixel axis.
-#[inline]
-pub fn clipped_window(index: usize, len: usize) -> (usize, usize) {
-    (index.saturating_sub(1), (index + 1).min(len - 1))
-}
-// ANCHOR_END: clipped_window
+pub use given_02::{TUTORIAL_SHAPE, clipped_window};

@@ -20,36 +20,21 @@
 //! The command-line program `eo-pipeline` (`cargo run --release -p solution-03 --bin
 //! eo-pipeline -- --help`) runs either pipeline and prints the time per stage.
 
-pub mod allocator;
-pub mod checksum;
-pub mod config;
-pub mod error;
 pub mod fft;
 pub mod fft_complex;
 pub mod load;
 pub mod parallel;
-pub mod progress;
 pub mod sequential;
-pub mod sink;
 
-pub use num_complex::Complex64;
-
-pub use allocator::keep_freed_memory;
-pub use checksum::spectrum_checksum;
-pub use config::{ImageResult, PipelineConfig, RunReport, StageTimes};
-pub use error::PipelineError;
 pub use fft::{Fft2, fft2};
 pub use fft_complex::ComplexFft2;
-pub use load::{load_eo_data, unit_f64};
+pub use load::load_eo_data;
 pub use parallel::run_parallel;
-pub use progress::{Progress, ProgressMode};
 pub use sequential::{process_image, run_sequential};
-pub use sink::{SaveError, Sink};
 
-/// Stage 2: section 02's reference kernel, a 3 × 3 true mean with the window clipped at the
-/// border (see `solution_02` for the contract). Given here so that section 03 can be done
-/// without section 02. Cost: one pass over the image, ~1.5 ms at 1000 × 1000.
-pub use solution_02::smooth_optimised as smooth;
-
-/// The tutorial's image size: 1000 × 1000.
-pub const TUTORIAL_SHAPE: (usize, usize) = (1000, 1000);
+// Given code (`given-03`), re-exported so that solution and exercise share one API.
+pub use given_03::{
+    Complex64, ImageResult, PipelineConfig, PipelineError, Progress, ProgressMode, RunReport,
+    SaveError, Sink, StageTimes, TUTORIAL_SHAPE, allocator, keep_freed_memory, smooth,
+    spectrum_checksum, unit_f64,
+};

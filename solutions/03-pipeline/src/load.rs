@@ -4,6 +4,8 @@ use ndarray::Array2;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rand_xoshiro::rand_core::{Rng, SeedableRng};
 
+use crate::unit_f64;
+
 // ANCHOR: load_eo_data
 /// Stage 1: the pixels of image `index`, uniform in `[0, 1)`, a pure function of `index`
 /// and `shape` — the same on every thread, in every order, in every run.
@@ -18,11 +20,5 @@ use rand_xoshiro::rand_core::{Rng, SeedableRng};
 pub fn load_eo_data(index: u64, shape: (usize, usize)) -> Array2<f64> {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(index);
     Array2::from_shape_simple_fn(shape, || unit_f64(rng.next_u64()))
-}
-
-/// The top 53 bits of `bits` as a float in `[0, 1)`: every value is a multiple of
-/// 2⁻⁵³, the spacing of `f64` just below 1 (the same conversion as numpy's `random()`).
-pub fn unit_f64(bits: u64) -> f64 {
-    (bits >> 11) as f64 * (1.0 / (1_u64 << 53) as f64)
 }
 // ANCHOR_END: load_eo_data

@@ -5,35 +5,29 @@
 //! workers; futures stand for results to come, and passing a future to another task adds
 //! an edge to the graph. This crate is a small model of that machine inside one process:
 //!
-//! - [`runtime`] (given): [`LocalCluster`], [`Client`], typed [`Future`]s, worker threads,
-//!   [`fire_and_forget`], [`wait`], [`as_completed`];
+//! - the runtime (given, in `given-04`): [`LocalCluster`], [`Client`], typed [`Future`]s,
+//!   worker threads, [`fire_and_forget`], [`wait`], [`as_completed`];
 //! - [`scheduler`] (the exercise): [`GraphScheduler`], the state machine that decides what
 //!   runs where — dependency tracking, dispatch to idle workers, error propagation,
 //!   releasing results, fire-and-forget and close;
-//! - [`dashboard`] and [`stream`] (given): the status page and the task-stream picture;
-//! - [`pipeline`] (given): section 03's image pipeline submitted to the cluster.
+//! - the dashboard and the task stream (given): the status page and the task-stream picture;
+//! - [`run_on_cluster`] (given): section 03's image pipeline submitted to the cluster.
 //!
 //! It is a teaching model. A real distributed engine adds separate processes and machines,
 //! serialisation of tasks and results, data transfer between workers, spilling to disk,
 //! and recovery when a worker dies (book §4.8).
 
-pub mod dashboard;
-pub mod error;
-pub mod pipeline;
-pub mod protocol;
-pub mod runtime;
 pub mod scheduler;
-pub mod stream;
 
-pub use error::ClusterError;
-pub use pipeline::{ClusterRun, ClusterRunError, run_on_cluster, submit_image};
-pub use protocol::{Action, NewScheduler, Scheduler, TaskId, WorkerId};
-pub use runtime::{
-    AsCompleted, Client, Future, LocalCluster, PICTURE_TASKS, STREAM_KEPT, StateCounts,
-    as_completed, fire_and_forget, panic_message, wait,
-};
 pub use scheduler::{GraphScheduler, TaskInfo, TaskState, new_scheduler};
-pub use stream::{TaskRecord, task_stream_svg};
+
+// Given code (`given-04`), re-exported so that solution and exercise share one API.
+pub use given_04::{
+    Action, AsCompleted, Client, ClusterError, ClusterRun, ClusterRunError, Future, LocalCluster,
+    NewScheduler, PICTURE_TASKS, STREAM_KEPT, Scheduler, StateCounts, TaskId, TaskRecord, WorkerId,
+    as_completed, fire_and_forget, panic_message, run_on_cluster, submit_image, task_stream_svg,
+    wait,
+};
 
 /// A cluster of `workers` workers scheduled by this crate's [`new_scheduler`].
 ///

@@ -140,7 +140,7 @@ impl PyObject for PyStr {
 /// Cost: one heap allocation per element.
 ///
 /// ```
-/// let list = solution_01::py_list(&[1, 2, 3]);
+/// let list = given_01::py_list(&[1, 2, 3]);
 /// assert_eq!(list.len(), 3);
 /// assert_eq!(list[0].type_name(), "int");
 /// ```
