@@ -6,13 +6,17 @@
 
 mod add;
 mod cluster;
+mod compare;
 mod pipeline;
 mod smooth;
 mod table;
 
-const USAGE: &str = "usage: demo [--runs N] [--images N] [--debug-naive-ms MEDIAN,MIN,MAX] [--compile-s RELEASE,DEV] [SECTION…]\n       demo --probe-smooth-naive\nsections: 01 02 03 04 (default: all)";
+const USAGE: &str = "usage: demo [--runs N] [--images N] [--debug-naive-ms MEDIAN,MIN,MAX] [--compile-s RELEASE,DEV] [SECTION…]\n       demo --probe-smooth-naive\n       demo compare [--quick] [--steps add,smooth,fft2,pipeline,dask] [--images N] (--help: all options)\nsections: 01 02 03 04 (default: all)";
 
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some("compare") {
+        return compare::main(std::env::args().skip(2));
+    }
     let mut runs = 11;
     // Section 03: images in the pipeline run (the tutorial's 1000).
     let mut images: u64 = 1000;

@@ -1,0 +1,330 @@
+//! The table: which rows exist, what each side does differently, and how the medians are
+//! shown — in a terminal and as Markdown for the book, under a header naming the machine.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::{Samples, Workload};
+
+/// One row of the table: the `steps.py` row key, a short label (the chart's), what the
+/// Rust side runs, and what the two sides do differently.
+pub struct RowSpec {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub rust: &'static str,
+    pub differs: &'static str,
+}
+
+/// Every row, in table order.
+pub const ROWS: &[RowSpec] = &[
+    RowSpec {
+        key: "add.list",
+        label: "add, list",
+        rust: "`naive_add` on boxed values",
+        differs: "Rust models a list of boxed objects with dynamic `+`, without the \
+                  interpreter, reference counts or big integers",
+    },
+    RowSpec {
+        key: "add.numpy",
+        label: "add X + Y",
+        rust: "`vectorised_add`",
+        differs: "same work: 4M int64 adds into a new array",
+    },
+    RowSpec {
+        key: "add.inplace",
+        label: "add, in place",
+        rust: "`add_into`",
+        differs: "same work, into an existing array",
+    },
+    RowSpec {
+        key: "smooth.first",
+        label: "smooth, 1st call",
+        rust: "`smooth_optimised`, first call in the process",
+        differs: "numba compiles on the first call of every process; Rust compiled at build \
+                  time. Rust has one sample (only round 1 is a first call)",
+    },
+    RowSpec {
+        key: "smooth.steady",
+        label: "smooth",
+        rust: "`smooth_optimised`",
+        differs: "tutorial: `// 9` (floor, so 0.0 for pixels in [0, 1)) and borders left \
+                  as `np.empty_like` garbage; Rust: true mean, borders over the clipped window",
+    },
+    RowSpec {
+        key: "smooth.library",
+        label: "uniform_filter",
+        rust: "`smooth_optimised`",
+        differs: "both a true mean; scipy reflects the image at the borders, Rust averages \
+                  the clipped window",
+    },
+    RowSpec {
+        key: "fft2",
+        label: "fft2",
+        rust: "`Fft2::forward`, planned once",
+        differs: "numpy (pocketfft) transforms the real image as complex; Rust uses real \
+                  row transforms and Hermitian symmetry. Same complex128 output layout",
+    },
+    RowSpec {
+        key: "pipeline",
+        label: "pipeline / image",
+        rust: "`run_sequential`",
+        differs: "pixels: numpy's MT19937 vs xoshiro256++; smooth and FFT as in the rows \
+                  above; Rust keeps freed memory (book §3.4), Python uses malloc's defaults",
+    },
+    RowSpec {
+        key: "dask.startup",
+        label: "cluster start",
+        rust: "`local_cluster(cores)`",
+        differs: "Dask starts a scheduler and one worker process per core; the course's \
+                  cluster starts threads in this process",
+    },
+    RowSpec {
+        key: "dask.submit",
+        label: "submit / image",
+        rust: "`submit_image` ×N + `fire_and_forget`",
+        differs: "time until the submit loop returns (the tutorial's `%%time`), not until \
+                  the work is done; Dask sends each task to the scheduler process",
+    },
+    RowSpec {
+        key: "dask.done",
+        label: "cluster / image",
+        rust: "the same loop, then `wait`",
+        differs: "until every task is done. Dask: worker processes, results serialised when \
+                  they move; Rust: threads sharing memory",
+    },
+];
+
+/// The row spec's own key for a `steps.py` key. Errors: a key this program does not know
+/// (`steps.py` and `compare` out of step).
+pub fn row_key(key: &str) -> Result<&'static str, String> {
+    ROWS.iter()
+        .find(|r| r.key == key)
+        .map(|r| r.key)
+        .ok_or_else(|| format!("python/steps.py reported a row '{key}' that compare does not know"))
+}
+
+/// Everything measured in one run.
+pub struct Table {
+    pub rows: BTreeMap<&'static str, Samples>,
+    pub python_versions: String,
+    pub load_before: String,
+    pub load_after: String,
+    pub rounds: u32,
+    pub work: Workload,
+    pub freed_memory_kept: bool,
+}
+
+/// The median of `samples` (which must not be empty).
+pub fn median(samples: &[f64]) -> f64 {
+    let mut s = samples.to_vec();
+    s.sort_by(f64::total_cmp);
+    let n = s.len();
+    if n % 2 == 1 {
+        s[n / 2]
+    } else {
+        (s[n / 2 - 1] + s[n / 2]) / 2.0
+    }
+}
+
+/// `1.23 ms`, `456 µs`, `2.10 s`.
+pub fn seconds(secs: f64) -> String {
+    if secs >= 1.0 {
+        format!("{secs:.2} s")
+    } else if secs >= 1e-3 {
+        format!("{:.2} ms", secs * 1e3)
+    } else {
+        format!("{:.1} µs", secs * 1e6)
+    }
+}
+
+/// A measured row: its spec and both medians.
+pub struct Measured<'a> {
+    pub spec: &'static RowSpec,
+    pub samples: &'a Samples,
+    pub python: f64,
+    pub rust: f64,
+}
+
+impl Table {
+    /// The rows measured on both sides, in table order.
+    pub fn measured(&self) -> Vec<Measured<'_>> {
+        ROWS.iter()
+            .filter_map(|spec| {
+                let samples = self.rows.get(spec.key)?;
+                (!samples.python.is_empty() && !samples.rust.is_empty()).then(|| Measured {
+                    spec,
+                    samples,
+                    python: median(&samples.python),
+                    rust: median(&samples.rust),
+                })
+            })
+            .collect()
+    }
+
+    fn header(&self) -> Vec<String> {
+        let w = self.work;
+        vec![
+            format!("Machine: {}, {} cores available", cpu_model(), cores()),
+            format!(
+                "Rust: {} ({}); Python: {}",
+                toolchain(),
+                if self.freed_memory_kept {
+                    "freed memory kept"
+                } else {
+                    "malloc defaults"
+                },
+                self.python_versions
+            ),
+            format!(
+                "Run: {}, {} rounds alternating Python and Rust, {} repeats per row \
+                 (a fifth for rows taking seconds), {} images per pipeline run",
+                humantime::format_rfc3339_seconds(std::time::SystemTime::now()),
+                self.rounds,
+                w.repeats,
+                w.images
+            ),
+            format!(
+                "Load average (1, 5, 15 min) before: {}; after: {}. Other jobs on the machine \
+                 slow both sides alike, but not always equally",
+                self.load_before, self.load_after
+            ),
+        ]
+    }
+
+    fn cells(&self) -> (Vec<&'static str>, Vec<Vec<String>>) {
+        let header = vec![
+            "step",
+            "Python",
+            "Rust",
+            "Python ÷ Rust",
+            "n (Py/Rs)",
+            "Python runs",
+            "Rust runs",
+            "differences",
+        ];
+        let rows = self
+            .measured()
+            .iter()
+            .map(|m| {
+                vec![
+                    m.spec.label.to_string(),
+                    seconds(m.python),
+                    seconds(m.rust),
+                    format!("{:.1}×", m.python / m.rust),
+                    format!("{}/{}", m.samples.python.len(), m.samples.rust.len()),
+                    m.samples.python_what.clone(),
+                    m.spec.rust.to_string(),
+                    m.spec.differs.to_string(),
+                ]
+            })
+            .collect();
+        (header, rows)
+    }
+
+    /// The first five columns, aligned, with the header lines: for a terminal.
+    pub fn terminal(&self) -> String {
+        let (header, rows) = self.cells();
+        let mut text = self.header().join("\n") + "\n\n";
+        let short: Vec<Vec<String>> =
+            std::iter::once(header.iter().map(|h| h.to_string()).collect())
+                .chain(rows.iter().cloned())
+                .map(|r: Vec<String>| r.into_iter().take(5).collect())
+                .collect();
+        let widths: Vec<usize> = (0..5)
+            .map(|c| {
+                short
+                    .iter()
+                    .map(|r| r[c].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for row in &short {
+            let line: Vec<String> = row
+                .iter()
+                .zip(&widths)
+                .enumerate()
+                .map(|(c, (cell, &w))| match c {
+                    0 => format!("{cell:<w$}"),
+                    _ => format!("{cell:>w$}"),
+                })
+                .collect();
+            text += line.join("  ").trim_end();
+            text += "\n";
+        }
+        text += "\nMedians over every sample of every round (seconds per call, or per image where \
+                 the step says so).\nWhat each side runs, and how they differ: the Markdown file.";
+        text
+    }
+
+    /// The whole table as Markdown, header lines first.
+    pub fn markdown(&self) -> String {
+        let (header, rows) = self.cells();
+        let mut text = String::from(
+            "<!-- Written by `cargo run --release -p demo -- compare`; do not edit. -->\n\n",
+        );
+        for line in self.header() {
+            text += &format!("- {line}\n");
+        }
+        text += "\n| ";
+        text += &header.join(" | ");
+        text += " |\n|";
+        text += &header.iter().map(|_| "---|").collect::<String>();
+        text += "\n";
+        for row in rows {
+            text += "| ";
+            text += &row.join(" | ");
+            text += " |\n";
+        }
+        text += "\nMedians over every sample of every round: seconds per call, or per image for \
+                 the pipeline and cluster rows. `n`: samples on each side.\n";
+        text
+    }
+}
+
+/// Where the book looks for the generated files: `book/src/generated`.
+pub fn default_out_dir() -> PathBuf {
+    let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    demo.parent()
+        .map_or(demo.clone(), |root| root.to_path_buf())
+        .join("book")
+        .join("src")
+        .join("generated")
+}
+
+/// `0.52 0.71 0.80` from `/proc/loadavg`, or `n/a` where there is none.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| "n/a".into())
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, model)| model.trim().to_string())
+        })
+        .unwrap_or_else(|| format!("unknown CPU ({})", std::env::consts::ARCH))
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// `rustc -V` of the toolchain on PATH (under cargo, the one that built this program).
+fn toolchain() -> String {
+    std::process::Command::new("rustc")
+        .arg("-V")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map_or_else(
+            || "rustc (version unknown)".into(),
+            |v| v.trim().to_string(),
+        )
+}
