@@ -6,7 +6,7 @@ use std::path::Path;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::report::{Table, seconds};
+use super::report::{Table, ratio, seconds};
 
 const PYTHON: RGBColor = RGBColor(55, 118, 171);
 const RUST: RGBColor = RGBColor(206, 66, 43);
@@ -45,7 +45,7 @@ pub fn draw(table: &Table, path: &Path) -> Result<(), String> {
         .disable_x_mesh()
         .x_labels(0)
         .y_desc("median time (per call or per image)")
-        .y_label_formatter(&|v| seconds(*v).replace(".00", ""))
+        .y_label_formatter(&|v| axis_label(*v))
         .draw()
         .map_err(|e| failed(&e))?;
 
@@ -86,9 +86,26 @@ pub fn draw(table: &Table, path: &Path) -> Result<(), String> {
                 .map_err(|e| failed(&e))?;
         }
         let (x, top) = chart.backend_coord(&(centre, m.python.max(m.rust)));
-        let ratio = format!("{:.1}×", m.python / m.rust);
-        root.draw(&Text::new(ratio, (x, top - 16), centred(12)))
-            .map_err(|e| failed(&e))?;
+        root.draw(&Text::new(
+            ratio(m.python, m.rust),
+            (x, top - 16),
+            centred(12),
+        ))
+        .map_err(|e| failed(&e))?;
     }
     root.present().map_err(|e| failed(&e))
+}
+
+/// `10 ms` rather than `10.00 ms`: the axis marks whole decades.
+fn axis_label(secs: f64) -> String {
+    let text = seconds(secs);
+    match text.split_once(' ') {
+        Some((number, unit)) if number.contains('.') => {
+            format!(
+                "{} {unit}",
+                number.trim_end_matches('0').trim_end_matches('.')
+            )
+        }
+        _ => text,
+    }
 }

@@ -21,6 +21,7 @@ pub struct Python {
 }
 
 /// One row of `steps.py`'s JSON.
+#[derive(Debug)]
 pub struct PythonRow {
     pub key: String,
     pub what: String,
@@ -29,6 +30,7 @@ pub struct PythonRow {
 }
 
 /// What one `steps.py` process reported.
+#[derive(Debug)]
 pub struct StepResult {
     /// `Python 3.11.7, numpy 2.4.6, …`.
     pub versions: String,
@@ -190,4 +192,78 @@ fn wait_with_timeout(
     };
     let text = |h: std::thread::JoinHandle<String>| h.join().unwrap_or_default();
     Ok((status.success(), text(stdout), text(stderr)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"{"versions": {"numpy": "2.4.6", "python": "3.11.7"},
+        "load_before": [0.1, 0.2, 0.3], "load_after": [0.1, 0.2, 0.3],
+        "rows": [{"key": "fft2", "what": "np.fft.fft2", "unit": "call",
+                  "samples_s": [0.013, 0.012], "median_s": 0.0125, "min_s": 0.012,
+                  "max_s": 0.013, "n": 2}]}"#;
+
+    #[test]
+    fn the_json_of_steps_py_is_read_with_python_first() {
+        let result = parse(&serde_json::from_str(GOOD).unwrap()).expect("parsed");
+        assert_eq!(result.versions, "Python 3.11.7, numpy 2.4.6");
+        assert_eq!(result.rows.len(), 1);
+        assert_eq!(result.rows[0].key, "fft2");
+        assert_eq!(result.rows[0].samples, vec![0.013, 0.012]);
+    }
+
+    #[test]
+    fn json_of_another_shape_is_refused() {
+        let missing_samples = GOOD.replace("samples_s", "samples");
+        assert!(parse(&serde_json::from_str(&missing_samples).unwrap()).is_none());
+        let text_sample = GOOD.replace("0.013, 0.012", "\"fast\"");
+        assert!(parse(&serde_json::from_str(&text_sample).unwrap()).is_none());
+    }
+
+    #[test]
+    fn a_missing_interpreter_says_how_to_make_the_venv() {
+        let Err(error) = Python::find(Some("/nonexistent/python".into())) else {
+            panic!("a missing interpreter was accepted");
+        };
+        assert!(error.contains("setup-venv"), "{error}");
+    }
+
+    /// A fake interpreter: a shell script that ignores its arguments.
+    #[cfg(unix)]
+    fn fake(name: &str, body: &str) -> Python {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("demo-compare-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        Python {
+            interpreter: path,
+            script: python_dir().join("steps.py"),
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_failing_or_silent_step_is_an_error_carrying_its_stderr() {
+        let work = Workload {
+            repeats: 1,
+            images: 1,
+        };
+        let failing = fake("failing", "echo 'ModuleNotFoundError: numba' >&2; exit 1");
+        let error = failing.run_step(Step::Smooth, work).unwrap_err();
+        assert!(
+            error.contains("failed") && error.contains("numba"),
+            "{error}"
+        );
+        let silent = fake("silent", "echo 'not json'");
+        let error = silent.run_step(Step::Fft2, work).unwrap_err();
+        assert!(error.contains("printed no JSON"), "{error}");
+        let good = fake(
+            "good",
+            &format!("cat <<'END'\n{}\nEND", GOOD.replace('\n', " ")),
+        );
+        assert_eq!(good.run_step(Step::Fft2, work).unwrap().rows.len(), 1);
+    }
 }

@@ -137,6 +137,16 @@ pub fn seconds(secs: f64) -> String {
     }
 }
 
+/// `3.8×`, `72×`, `12671×`: Python's median over Rust's, with the digits that mean something.
+pub fn ratio(python: f64, rust: f64) -> String {
+    let r = python / rust;
+    if r >= 10.0 {
+        format!("{r:.0}×")
+    } else {
+        format!("{r:.1}×")
+    }
+}
+
 /// A measured row: its spec and both medians.
 pub struct Measured<'a> {
     pub spec: &'static RowSpec,
@@ -210,7 +220,7 @@ impl Table {
                     m.spec.label.to_string(),
                     seconds(m.python),
                     seconds(m.rust),
-                    format!("{:.1}×", m.python / m.rust),
+                    ratio(m.python, m.rust),
                     format!("{}/{}", m.samples.python.len(), m.samples.rust.len()),
                     m.samples.python_what.clone(),
                     m.spec.rust.to_string(),
@@ -327,4 +337,87 @@ fn toolchain() -> String {
             || "rustc (version unknown)".into(),
             |v| v.trim().to_string(),
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(rows: &[(&'static str, Vec<f64>, Vec<f64>)]) -> Table {
+        Table {
+            rows: rows
+                .iter()
+                .map(|(key, python, rust)| {
+                    let samples = Samples {
+                        python: python.clone(),
+                        rust: rust.clone(),
+                        python_what: format!("python does {key}"),
+                    };
+                    (*key, samples)
+                })
+                .collect(),
+            python_versions: "Python 3.11.7".into(),
+            load_before: "0.10 0.20 0.30".into(),
+            load_after: "0.40 0.50 0.60".into(),
+            rounds: 2,
+            work: Workload {
+                repeats: 5,
+                images: 20,
+            },
+            freed_memory_kept: true,
+        }
+    }
+
+    #[test]
+    fn median_of_odd_and_even_counts() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
+    }
+
+    #[test]
+    fn ratios_keep_the_digits_that_mean_something() {
+        assert_eq!(ratio(3.8, 1.0), "3.8×");
+        assert_eq!(ratio(12670.6, 1.0), "12671×");
+    }
+
+    #[test]
+    fn an_unknown_python_row_is_an_error_not_a_new_row() {
+        assert_eq!(row_key("fft2"), Ok("fft2"));
+        let error = row_key("fft3").unwrap_err();
+        assert!(error.contains("'fft3'"), "{error}");
+    }
+
+    #[test]
+    fn a_row_measured_on_one_side_only_is_left_out() {
+        let t = table(&[
+            ("fft2", vec![0.02, 0.04], vec![0.01]),
+            ("pipeline", vec![0.05], vec![]),
+        ]);
+        let measured = t.measured();
+        assert_eq!(measured.len(), 1);
+        assert_eq!((measured[0].python, measured[0].rust), (0.03, 0.01));
+        let markdown = t.markdown();
+        assert!(markdown.contains("| fft2 | 30.00 ms | 10.00 ms | 3.0× | 2/1 |"));
+        assert!(!markdown.contains("pipeline / image"));
+        assert!(markdown.contains("before: 0.10 0.20 0.30; after: 0.40 0.50 0.60"));
+        assert!(t.terminal().contains("fft2"));
+    }
+
+    #[test]
+    fn every_row_that_steps_py_can_report_is_known_and_the_other_way_round() {
+        let script = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../python/steps.py"),
+        )
+        .expect("python/steps.py");
+        let in_script: Vec<&str> = script
+            .split("row(\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        let mut in_script_sorted = in_script.clone();
+        in_script_sorted.sort_unstable();
+        let mut in_table: Vec<&str> = ROWS.iter().map(|r| r.key).collect();
+        in_table.sort_unstable();
+        assert_eq!(in_script_sorted, in_table);
+    }
 }

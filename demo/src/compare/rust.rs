@@ -144,3 +144,26 @@ fn cluster(work: Workload) -> Result<Vec<Row>, String> {
         ("dask.done", runs.iter().map(|r| per_image(r.1)).collect()),
     ])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::report::row_key;
+
+    #[test]
+    fn every_step_gives_known_rows_with_positive_samples() {
+        let work = Workload {
+            repeats: 1,
+            images: 2,
+        };
+        for step in Step::ALL {
+            for (key, samples) in run_step(step, work, true).expect("the step runs") {
+                assert_eq!(row_key(key), Ok(key));
+                assert!(
+                    !samples.is_empty() && samples.iter().all(|&s| s > 0.0),
+                    "{key}"
+                );
+            }
+        }
+    }
+}
