@@ -229,6 +229,29 @@ mod tests {
         assert!(error.contains("setup-venv"), "{error}");
     }
 
+    #[test]
+    fn steps_py_in_the_venv_reports_known_rows_with_versions() {
+        let Ok(python) = Python::find(None) else {
+            eprintln!("skipped: no python/.venv (python/setup-venv makes it)");
+            return;
+        };
+        let work = Workload {
+            repeats: 2,
+            images: 1,
+        };
+        let result = python
+            .run_step(Step::Fft2, work)
+            .expect("steps.py fft2 runs");
+        assert!(
+            result.versions.starts_with("Python 3."),
+            "{}",
+            result.versions
+        );
+        assert_eq!(result.rows.len(), 1);
+        assert_eq!(result.rows[0].key, "fft2");
+        assert_eq!(result.rows[0].samples.len(), 2);
+    }
+
     /// A fake interpreter: a shell script that ignores its arguments.
     #[cfg(unix)]
     fn fake(name: &str, body: &str) -> Python {

@@ -171,6 +171,35 @@ impl Table {
             .collect()
     }
 
+    /// Issue 12's goals, judged on this run: every Rust row at least as fast as its Python
+    /// row, and the per-image pipeline at least 3× faster than numpy + numba.
+    pub fn goals(&self) -> Vec<String> {
+        let measured = self.measured();
+        let verdict = |met: bool| if met { "met" } else { "NOT met" };
+        let slower: Vec<&str> = measured
+            .iter()
+            .filter(|m| m.rust > m.python)
+            .map(|m| m.spec.label)
+            .collect();
+        let mut goals = vec![format!(
+            "Goal, every Rust row at least as fast as Python: {}{}",
+            verdict(slower.is_empty()),
+            if slower.is_empty() {
+                String::new()
+            } else {
+                format!(" (slower: {})", slower.join("; "))
+            }
+        )];
+        if let Some(m) = measured.iter().find(|m| m.spec.key == "pipeline") {
+            goals.push(format!(
+                "Goal, the pipeline at least 3× faster per image: {} ({})",
+                verdict(m.python >= 3.0 * m.rust),
+                ratio(m.python, m.rust)
+            ));
+        }
+        goals
+    }
+
     fn header(&self) -> Vec<String> {
         let w = self.work;
         vec![
@@ -263,7 +292,8 @@ impl Table {
             text += "\n";
         }
         text += "\nMedians over every sample of every round (seconds per call, or per image where \
-                 the step says so).\nWhat each side runs, and how they differ: the Markdown file.";
+                 the step says so).\nWhat each side runs, and how they differ: the Markdown file.\n";
+        text += &self.goals().join("\n");
         text
     }
 
@@ -288,6 +318,10 @@ impl Table {
         }
         text += "\nMedians over every sample of every round: seconds per call, or per image for \
                  the pipeline and cluster rows. `n`: samples on each side.\n";
+        for goal in self.goals() {
+            text += &format!("\n- {goal}");
+        }
+        text += "\n";
         text
     }
 }
@@ -401,6 +435,13 @@ mod tests {
         assert!(!markdown.contains("pipeline / image"));
         assert!(markdown.contains("before: 0.10 0.20 0.30; after: 0.40 0.50 0.60"));
         assert!(t.terminal().contains("fft2"));
+        assert!(markdown.contains("every Rust row at least as fast as Python: met"));
+        let slower = table(&[("pipeline", vec![0.04], vec![0.02])]);
+        assert!(
+            slower
+                .markdown()
+                .contains("3× faster per image: NOT met (2.0×)")
+        );
     }
 
     #[test]
