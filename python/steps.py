@@ -17,9 +17,11 @@ Steps (default: all, in this order):
 
 Each row reports every timed sample, its median/min/max and n; ``--json`` prints one JSON
 object on one line (the only thing on standard output), with the versions of Python and the
-libraries and the 1/5/15-minute load average before and after. Cost: roughly
-``6 + 0.7 * repeats`` s for add, 2 s for smooth, 1 s for fft2, and ``images * 35 ms`` per
-pipeline or dask run, plus ~2 s of imports and cluster start-up.
+libraries and the 1/5/15-minute load average before and after.
+
+Cost on the course's 2-core machine, with R = max(1, repeats // 5): add about 0.6 s x (1 + R)
+(the list add dominates); smooth about 1 s (numba compiles); fft2 under 1 s; pipeline R runs
+of images x ~35 ms; dask ~1 s of start-up and 1 + R such runs; plus ~1 s of imports.
 """
 
 import argparse
