@@ -8,13 +8,15 @@
 //! book, and drawn as an SVG bar chart. Every number comes from this run; a step whose
 //! Python side fails stops the run with its error instead of leaving a gap or a guess.
 //!
-//! Cost: about one minute with `--quick`, about four without (2 cores), most of it Python.
+//! Cost: about one minute with `--quick`, four to five without (2 cores, 4.5 min at load 6),
+//! most of it Python.
 //! Errors (exit status 1): no Python 3 or no venv (with the command that makes one), a
 //! failing `steps.py`, an unoptimised build, an output directory that cannot be written.
 
 mod chart;
 mod python;
 mod report;
+mod rows;
 mod rust;
 
 use std::collections::BTreeMap;
@@ -82,6 +84,13 @@ impl Step {
     }
 }
 
+/// Which side of the comparison runs.
+#[derive(Debug, Clone, Copy)]
+enum Side {
+    Python,
+    Rust,
+}
+
 /// How much work one round does.
 #[derive(Debug, Clone, Copy)]
 pub struct Workload {
@@ -119,8 +128,8 @@ pub fn main(args: impl IntoIterator<Item = String>) {
 
 /// Which round and side is running: one line rewritten in place in a terminal, one line
 /// each in a log.
-fn progress(round: u32, rounds: u32, step: Step, side: &str) {
-    let text = format!("round {}/{rounds}: {} ({side})", round + 1, step.name());
+fn progress(round: u32, rounds: u32, step: Step, side: Side) {
+    let text = format!("round {}/{rounds}: {} ({side:?})", round + 1, step.name());
     if std::io::stderr().is_terminal() {
         eprint!("{text:<40}\r");
     } else {
@@ -170,22 +179,28 @@ fn run(args: Args) -> Result<(), String> {
     let mut rows: BTreeMap<&'static str, Samples> = BTreeMap::new();
     let mut versions = None;
     for round in 0..rounds {
+        let order = if round % 2 == 0 {
+            [Side::Python, Side::Rust]
+        } else {
+            [Side::Rust, Side::Python]
+        };
         for &step in &steps {
-            let python_first = round % 2 == 0;
-            for side in if python_first { [0, 1] } else { [1, 0] } {
-                if side == 0 {
-                    progress(round, rounds, step, "Python");
-                    let result = python.run_step(step, work)?;
-                    versions.get_or_insert(result.versions);
-                    for row in result.rows {
-                        let samples = rows.entry(report::row_key(&row.key)?).or_default();
-                        samples.python.extend(row.samples);
-                        samples.python_what = row.what;
+            for side in order {
+                progress(round, rounds, step, side);
+                match side {
+                    Side::Python => {
+                        let result = python.run_step(step, work)?;
+                        versions.get_or_insert(result.versions);
+                        for row in result.rows {
+                            let samples = rows.entry(rows::row_key(&row.key)?).or_default();
+                            samples.python.extend(row.samples);
+                            samples.python_what = row.what;
+                        }
                     }
-                } else {
-                    progress(round, rounds, step, "Rust");
-                    for (key, samples) in rust::run_step(step, work, round == 0)? {
-                        rows.entry(key).or_default().rust.extend(samples);
+                    Side::Rust => {
+                        for (key, samples) in rust::run_step(step, work, round == 0)? {
+                            rows.entry(key).or_default().rust.extend(samples);
+                        }
                     }
                 }
             }

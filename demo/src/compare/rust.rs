@@ -150,7 +150,7 @@ fn cluster(work: Workload) -> Result<Vec<Row>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compare::report::row_key;
+    use crate::compare::rows::row_key;
 
     #[test]
     fn every_step_gives_known_rows_with_positive_samples() {
