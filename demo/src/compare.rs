@@ -45,6 +45,10 @@ struct Args {
     /// About one minute: fewer rounds, repeats and images.
     #[arg(long)]
     quick: bool,
+    /// Leave glibc's malloc at its defaults, as Python's is, instead of keeping freed
+    /// memory in the process as the course's programs do (book §3.4).
+    #[arg(long)]
+    malloc_default: bool,
     /// The Python interpreter (default: python/.venv/bin/python, made by python/setup-venv).
     #[arg(long)]
     python: Option<PathBuf>,
@@ -164,7 +168,7 @@ fn run(args: Args) -> Result<(), String> {
 
     let load_before = report::load_average();
     // As the course's programs do (book §3.4): freed memory stays in the process.
-    let kept = solution_03::keep_freed_memory();
+    let kept = !args.malloc_default && solution_03::keep_freed_memory();
     println!(
         "Comparing {} in {rounds} rounds ({} repeats, {} images per run); Python: {}",
         steps

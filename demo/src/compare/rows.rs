@@ -66,7 +66,9 @@ pub const ROWS: &[RowSpec] = &[
         label: "pipeline / image",
         rust: "`run_sequential`",
         differs: "pixels: numpy's MT19937 vs xoshiro256++; smooth and FFT as in the rows \
-                  above; Rust keeps freed memory (book §3.4), Python uses malloc's defaults",
+                  above; Rust keeps freed memory (book §3.4) unless `--malloc-default`, Python \
+                  uses malloc's defaults but 2 MiB pages (numpy's madvise), so far fewer \
+                  page faults per fresh array than Rust's 4 KiB pages",
     },
     RowSpec {
         key: "dask.startup",
