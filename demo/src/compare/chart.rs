@@ -10,6 +10,8 @@ use super::report::{Table, ratio, seconds};
 
 const PYTHON: RGBColor = RGBColor(55, 118, 171);
 const RUST: RGBColor = RGBColor(206, 66, 43);
+/// Height of the picture in pixels; the width grows with the rows.
+const HEIGHT: u32 = 520;
 
 /// Draws `table`'s measured rows into an SVG file at `path`. Errors: the file cannot be
 /// written, or there is no row to draw.
@@ -20,15 +22,16 @@ pub fn draw(table: &Table, path: &Path) -> Result<(), String> {
     if rows.is_empty() {
         return Err("no row was measured on both sides: nothing to draw".into());
     }
-    // Whole decades around the data, so the bars start from a round number.
-    let (low, high) = (
-        10f64.powf(low.log10().floor()),
-        10f64.powf(high.log10().ceil() + 0.3),
-    );
+    // Whole decades around the data, so the bars start from a round number, and at least
+    // three of them, so the axis is labelled by decade. The low end sits a hair under its
+    // decade, so that the decade itself gets a label.
+    let low = 10f64.powf(low.log10().floor());
+    let high = 10f64.powf(high.log10().ceil() + 0.3).max(low * 2e3);
+    let low = low * 0.999;
     let failed = |e: &dyn std::fmt::Display| format!("cannot draw {}: {e}", path.display());
 
     let width = 120 + 90 * rows.len() as u32;
-    let root = SVGBackend::new(path, (width.max(600), 520)).into_drawing_area();
+    let root = SVGBackend::new(path, (width.max(600), HEIGHT)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| failed(&e))?;
     let mut chart = ChartBuilder::on(&root)
         .caption(
@@ -36,7 +39,7 @@ pub fn draw(table: &Table, path: &Path) -> Result<(), String> {
             ("sans-serif", 18),
         )
         .margin(12)
-        .x_label_area_size(44)
+        .x_label_area_size(52)
         .y_label_area_size(72)
         .build_cartesian_2d(0f64..rows.len() as f64, (low..high).log_scale())
         .map_err(|e| failed(&e))?;
@@ -93,6 +96,13 @@ pub fn draw(table: &Table, path: &Path) -> Result<(), String> {
         ))
         .map_err(|e| failed(&e))?;
     }
+    let footer = ("sans-serif", 11).into_font().into_text_style(&root);
+    root.draw(&Text::new(
+        table.summary(),
+        (12, HEIGHT as i32 - 16),
+        footer,
+    ))
+    .map_err(|e| failed(&e))?;
     root.present().map_err(|e| failed(&e))
 }
 

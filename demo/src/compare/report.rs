@@ -16,6 +16,8 @@ pub struct Table {
     pub rounds: u32,
     pub work: Workload,
     pub freed_memory_kept: bool,
+    /// When the run started.
+    pub started: std::time::SystemTime,
 }
 
 /// The median of `samples` (which must not be empty).
@@ -104,6 +106,18 @@ impl Table {
         goals
     }
 
+    /// One line naming the run, for the chart: machine, date, load before and after.
+    pub fn summary(&self) -> String {
+        format!(
+            "{}, {} cores; {}; load {} → {}",
+            cpu_model(),
+            cores(),
+            humantime::format_rfc3339_seconds(self.started),
+            self.load_before,
+            self.load_after
+        )
+    }
+
     fn header(&self) -> Vec<String> {
         let w = self.work;
         vec![
@@ -126,7 +140,7 @@ impl Table {
             format!(
                 "Run: {}, {} rounds alternating Python and Rust, {} repeats per row \
                  (a fifth for rows taking seconds), {} images per pipeline run",
-                humantime::format_rfc3339_seconds(std::time::SystemTime::now()),
+                humantime::format_rfc3339_seconds(self.started),
                 self.rounds,
                 w.repeats,
                 w.images
@@ -319,6 +333,7 @@ mod tests {
                 images: 20,
             },
             freed_memory_kept: true,
+            started: std::time::SystemTime::UNIX_EPOCH,
         }
     }
 
