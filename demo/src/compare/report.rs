@@ -215,7 +215,11 @@ impl Table {
             text += "\n";
         }
         text += "\nMedians over every sample of every round (seconds per call, or per image where \
-                 the step says so).\nWhat each side runs, and how they differ: the Markdown file.\n";
+                 the step says so).\n\nWhat differs (and what each side runs: the Markdown file):\n";
+        for m in self.measured() {
+            text += &format!("- {}: {}\n", m.spec.label, m.spec.differs.replace('`', ""));
+        }
+        text += "\n";
         text += &self.goals().join("\n");
         text
     }
@@ -362,7 +366,7 @@ mod tests {
         assert!(markdown.contains("| fft2 | 30.00 ms | 10.00 ms | 3.0× | 2/1 |"));
         assert!(!markdown.contains("pipeline / image"));
         assert!(markdown.contains("before: 0.10 0.20 0.30; after: 0.40 0.50 0.60"));
-        assert!(t.terminal().contains("fft2"));
+        assert!(t.terminal().contains("- fft2: numpy (pocketfft)"));
         assert!(markdown.contains("every Rust row at least as fast as Python: met"));
         let slower = table(&[("pipeline", vec![0.04], vec![0.02])]);
         assert!(
