@@ -1,20 +1,27 @@
 //! Section 01 of the demonstration: the tutorial's `%%timeit` cells for the add.
 
-use harness::data::arange_i64;
-use harness::timing::{Sample, format_duration, interleaved, measure};
+use measure::arange_i64;
+use measure::{Sample, format_duration, interleaved, measure};
 use ndarray::{Array1, ArrayView1};
 
+use crate::report::Report;
 use crate::table::Table;
 
 /// Bytes one element of the add moves: read x, read y, write z.
 const BYTES_PER_ELEMENT: f64 = 24.0;
 
 /// Times every variant at `len` elements and prints the table.
-pub fn run(len: usize, runs: usize) {
-    println!(
-        "Section 01 — naive vs vectorised add: {len} int64 elements (the tutorial's 2000*2000)"
+pub fn run(len: usize, runs: usize) -> Report {
+    let mut report = Report::start(
+        "01",
+        &format!(
+            "Section 01 — naive vs vectorised add: {len} int64 elements (the tutorial's 2000*2000)"
+        ),
     );
-    println!("Each variant: 2 warm-up calls, then the median of {runs} timed calls.\n");
+    report.say(&format!(
+        "Each variant: 2 warm-up calls, then the median of {runs} timed calls."
+    ));
+    let watch = measure::LoadWatch::start();
 
     // Two arrays, as in the tutorial (X and Y), so the add really reads 16 bytes per element.
     let (x, y) = (arange_i64(len), arange_i64(len));
@@ -66,9 +73,11 @@ pub fn run(len: usize, runs: usize) {
             format!("{:.1}", BYTES_PER_ELEMENT * len as f64 / median / 1e9),
         ]);
     }
-    println!("{table}");
-    println!(
-        "Python on this machine (design notes): list comprehension 578 ms, numpy X + Y 5.6 ms,\n\
-         np.add(X, Y, out=Z) 4.1 ms. STREAM add bandwidth: 14.4 GB/s on 1 thread, 27.7 GB/s on 2.\n"
+    report.table(&table, &watch);
+    report.say(
+        "The Python side (list comprehension, numpy X + Y, np.add(out=)) is measured on this \
+         machine, alternating with these, by `cargo xtask compare`.",
     );
+    println!();
+    report
 }

@@ -24,7 +24,6 @@ pub mod check;
 pub mod cluster;
 pub mod compare;
 pub mod data;
-pub mod images;
 pub mod memory;
 #[cfg(feature = "pipeline")]
 pub mod pipeline;

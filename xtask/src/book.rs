@@ -89,11 +89,53 @@ pub fn check_includes(chapter: &Path) -> Vec<String> {
                 Some(body) if body.trim().is_empty() => {
                     problems.push(format!("{where_}:{anchor}: anchor '{anchor}' is empty"))
                 }
+                Some(body) if brace_depth(&body) != 0 => problems.push(format!(
+                    "{where_}:{anchor}: the included code opens {} more braces than it closes; \
+                     end the anchor where the block ends",
+                    brace_depth(&body)
+                )),
                 Some(_) => {}
             },
         }
     }
     problems
+}
+
+/// Braces opened minus braces closed in Rust `code`, outside comments, strings and character
+/// literals: 0 when an included excerpt shows whole blocks.
+pub fn brace_depth(code: &str) -> i64 {
+    let mut depth = 0;
+    for line in code.lines() {
+        let mut chars = line.chars().peekable();
+        let mut in_string = false;
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if in_string => {
+                    chars.next();
+                }
+                '"' => in_string = !in_string,
+                _ if in_string => {}
+                '/' if chars.peek() == Some(&'/') => break,
+                // A character literal such as '{' or '\''; a lifetime ('a) has no closing quote.
+                '\'' => {
+                    let mut ahead = chars.clone();
+                    let first = ahead.next();
+                    let literal = match first {
+                        Some('\\') => ahead.nth(1) == Some('\''),
+                        Some(_) => ahead.next() == Some('\''),
+                        None => false,
+                    };
+                    if literal {
+                        chars.nth(if first == Some('\\') { 2 } else { 1 });
+                    }
+                }
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ => {}
+            }
+        }
+    }
+    depth
 }
 
 /// Every exercise has a chapter listed in SUMMARY.md, and every numbered chapter an exercise.
@@ -168,6 +210,17 @@ mod tests {
         assert_eq!(anchor_body(src, "a").as_deref(), Some("fn a() {}"));
         assert_eq!(anchor_body(src, "e").as_deref(), Some(""));
         assert_eq!(anchor_body(src, "missing"), None);
+    }
+
+    #[test]
+    fn brace_depth_ignores_strings_comments_and_chars() {
+        assert_eq!(brace_depth("fn f() {\n    g();\n}"), 0);
+        assert_eq!(brace_depth("if let Err(e) = x {"), 1);
+        assert_eq!(brace_depth(r#"println!("{{ {x} }}"); // {"#), 0);
+        assert_eq!(
+            brace_depth("let c = '{'; let d = '\\''; fn f<'a>(x: &'a str) {}"),
+            0
+        );
     }
 
     #[test]

@@ -6,7 +6,8 @@ use crate::AddError;
 
 /// Adds `x` and `y` into `out`, allocating nothing.
 ///
-/// Errors: [`AddError::LengthMismatch`] or [`AddError::OutputLengthMismatch`], checked
+/// # Errors
+/// [`AddError::LengthMismatch`] or [`AddError::OutputLengthMismatch`], checked
 /// before anything is written, so `out` is untouched on error. Overflow wraps.
 pub fn add_into(
     x: ArrayView1<i64>,

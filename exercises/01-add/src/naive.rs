@@ -5,7 +5,8 @@ use crate::{AddError, PyList, PyObject};
 /// Adds two lists element by element the way the tutorial's list comprehension does:
 /// index both lists, dispatch `+` on the runtime types, push each new boxed result.
 ///
-/// Errors: [`AddError::LengthMismatch`] if the lengths differ; [`AddError::Type`] naming
+/// # Errors
+/// [`AddError::LengthMismatch`] if the lengths differ; [`AddError::Type`] naming
 /// the first index whose operands cannot be added.
 pub fn naive_add(x: &[Box<dyn PyObject>], y: &[Box<dyn PyObject>]) -> Result<PyList, AddError> {
     todo!(

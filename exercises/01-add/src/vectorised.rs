@@ -6,7 +6,8 @@ use crate::AddError;
 
 /// Adds two arrays into a newly allocated array, like numpy's `Z = X + Y`.
 ///
-/// Errors: [`AddError::LengthMismatch`] (no broadcasting). Overflow wraps.
+/// # Errors
+/// [`AddError::LengthMismatch`] (no broadcasting). Overflow wraps.
 pub fn vectorised_add(x: ArrayView1<i64>, y: ArrayView1<i64>) -> Result<Array1<i64>, AddError> {
     todo!(
         "vectorised_add: check the lengths, then build the result in one whole-array call — \

@@ -6,7 +6,8 @@ use crate::{AddError, PyList, PyObject};
 /// Adds two lists element by element the way the tutorial's list comprehension does:
 /// index both lists, dispatch `+` on the runtime types, push each new boxed result.
 ///
-/// Errors: [`AddError::LengthMismatch`] if the lengths differ (Python would raise
+/// # Errors
+/// [`AddError::LengthMismatch`] if the lengths differ (Python would raise
 /// `IndexError` or silently stop early, depending on which list is shorter);
 /// [`AddError::Type`] naming the first index whose operands cannot be added.
 ///
