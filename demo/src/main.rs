@@ -113,11 +113,16 @@ fn estimate(sections: &[u8], images: u64) -> String {
             hi + 20.0 + per_thousand(120.0),
         ),
     });
-    format!(
-        "Expect {:.0}-{:.0} minutes on a quiet 2-core machine (longer when other work shares it).",
+    let (low, high) = (
         (low / 60.0_f64).floor().max(1.0),
-        (high / 60.0_f64).ceil().max(1.0)
-    )
+        (high / 60.0_f64).ceil().max(1.0),
+    );
+    let span = if low == high {
+        format!("about {low:.0} minute{}", if low == 1.0 { "" } else { "s" })
+    } else {
+        format!("{low:.0}-{high:.0} minutes")
+    };
+    format!("Expect {span} on a quiet 2-core machine (longer when other work shares it).")
 }
 
 fn record(report: &Report) {
