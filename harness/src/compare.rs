@@ -206,7 +206,10 @@ mod tests {
 
     #[test]
     fn tolerances_read_naturally() {
-        let t = Tolerance::Close { abs: 0.0, rel: 1e-9 };
+        let t = Tolerance::Close {
+            abs: 0.0,
+            rel: 1e-9,
+        };
         assert_eq!(t.to_string(), "abs 0 + rel 1e-9 × |expected|");
         assert_eq!(Tolerance::Exact.to_string(), "exact");
     }

@@ -25,8 +25,13 @@ pub struct Output {
 }
 
 /// Runs `command`, echoing it, and captures stdout and stderr together.
-pub fn capture(mut command: Command) -> Result<Output, String> {
+pub fn capture(command: Command) -> Result<Output, String> {
     println!("  $ {}", describe(&command));
+    capture_quietly(command)
+}
+
+/// Runs `command` without echoing it, and captures stdout and stderr together.
+pub fn capture_quietly(mut command: Command) -> Result<Output, String> {
     let output = command
         .stdin(Stdio::null())
         .output()

@@ -4,6 +4,7 @@
 mod book;
 mod cargo;
 mod course;
+mod progress;
 mod rules;
 mod stubs;
 mod verify;
@@ -34,6 +35,13 @@ enum Command {
     /// rejected, stubs + solution bodies pass, no exercise links its answers, chapters match
     /// exercises, book includes resolve, `mdbook build` succeeds.
     Verify,
+    /// Where you stand: each exercise's checks, run quietly, one row per section with the
+    /// next failing check and the first line of its message.
+    Progress {
+        /// Also run the timing checks (seconds each; run them once the others pass).
+        #[arg(long)]
+        timing: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -41,6 +49,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo { args } => cargo::run_demo(&args),
         Command::Verify => verify::run(),
+        Command::Progress { timing } => course::sections(&cargo::workspace_root())
+            .and_then(|sections| progress::run(&sections, timing)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
