@@ -10,6 +10,9 @@ use crate::table::Table;
 /// Bytes one element of the add moves: read x, read y, write z.
 const BYTES_PER_ELEMENT: f64 = 24.0;
 
+/// Elements in the "almost no work" comparison of add_into and par_add_into.
+const SMALL: usize = 1_000;
+
 /// Times every variant at `len` elements and prints the table.
 pub fn run(len: usize, runs: usize) -> Report {
     let mut report = Report::start(
@@ -74,6 +77,30 @@ pub fn run(len: usize, runs: usize) -> Report {
         ]);
     }
     report.table(&table, &watch);
+
+    // What the "fresh pages" row costs per page, and what going parallel costs when there
+    // is almost no work: the two explanations §1.4 and §1.5 rest on.
+    let pages = (BYTES_PER_ELEMENT / 3.0 * len as f64 / 4096.0).max(1.0);
+    let fault_cost =
+        (variants[2].1.median().as_secs_f64() - variants[3].1.median().as_secs_f64()) / pages;
+    let (small_x, small_y) = (arange_i64(SMALL), arange_i64(SMALL));
+    let (sx, sy) = (ArrayView1::from(&small_x), ArrayView1::from(&small_y));
+    let (mut out_seq, mut out_par) = (Array1::<i64>::zeros(SMALL), Array1::<i64>::zeros(SMALL));
+    let (small_seq, small_par) = interleaved(
+        100,
+        runs.max(101),
+        || solution_01::add_into(sx, sy, out_seq.view_mut()),
+        || solution_01::par_add_into(sx, sy, out_par.view_mut()),
+    );
+    report.say(&format!(
+        "Fresh pages: the result's {pages:.0} pages of 4 KiB cost {} each on first touch \
+         (fresh minus reused, divided by pages). Going parallel with almost nothing to do \
+         ({SMALL} elements): add_into {}, par_add_into {} — the fixed cost of handing work to \
+         a second thread and waiting for it.",
+        format_duration(std::time::Duration::from_secs_f64(fault_cost.max(0.0))),
+        format_duration(small_seq.median()),
+        format_duration(small_par.median()),
+    ));
     report.say(
         "The Python side (list comprehension, numpy X + Y, np.add(out=)) is measured on this \
          machine, alternating with these, by `cargo xtask compare`.",

@@ -4,6 +4,7 @@ use ndarray::{ArrayView1, ArrayViewMut1};
 
 use crate::AddError;
 
+// ANCHOR: add_into
 /// Adds `x` and `y` into `out`, allocating nothing.
 ///
 /// # Errors
@@ -15,8 +16,8 @@ pub fn add_into(
     out: ArrayViewMut1<i64>,
 ) -> Result<(), AddError> {
     todo!(
-        "add_into: check both lengths first (AddError::require_output_length too), then write \
-         each sum into `out` with ndarray::Zip::from(out).and(&x).and(&y).for_each(...) — \
-         book §1.4 \"In place: no allocation\" (book/src/01-add.md)"
+        "add_into: write x + y into `out`, allocating nothing and leaving `out` untouched \
+         on error — book §1.4 \"In place: no allocation\" (book/src/01-add.md)"
     )
 }
+// ANCHOR_END: add_into
