@@ -378,7 +378,8 @@ fn book_is_consistent(root: &Path, sections: &[Section]) -> StepResult {
     for name in course::names_in(&src).map_err(|e| vec![e])? {
         if name.ends_with(".md") {
             checked += 1;
-            problems.extend(book::check_includes(&src.join(name)));
+            problems.extend(book::check_includes(&src.join(&name)));
+            problems.extend(book::check_solutions_hidden(&src.join(&name)));
         }
     }
     if problems.is_empty() {

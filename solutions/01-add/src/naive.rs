@@ -12,7 +12,8 @@ use crate::{AddError, PyList, PyObject};
 /// [`AddError::Type`] naming the first index whose operands cannot be added.
 ///
 /// Cost: one virtual call, one type check and one heap allocation per element, and the
-/// result list grows by doubling, as a Python list does.
+/// result list grows as it goes (a `Vec` doubles its capacity; CPython's list
+/// over-allocates by about an eighth).
 ///
 /// ```
 /// use solution_01::{naive_add, py_list, to_i64_vec};
