@@ -6,7 +6,7 @@
 //! prints a warning, because its numbers mean nothing.
 
 mod add;
-mod cluster;
+mod local_cluster;
 mod machine;
 mod paths;
 mod pipeline;
@@ -91,7 +91,7 @@ fn main() {
             1 => add::run(solution_01::TUTORIAL_LEN, runs),
             2 => smooth::run(runs, !args.no_build_timing),
             3 => pipeline::run(args.images),
-            4 => cluster::run(runs, args.images, args.hold),
+            4 => local_cluster::run(runs, args.images, args.hold),
             _ => unreachable!("parse_section returns 1 to 4"),
         };
         if args.record {

@@ -1,5 +1,5 @@
 //! Where the workspace and cargo's target directory are. Never assume `./target`: a user may
-//! set `CARGO_TARGET_DIR` or `build.target-dir`, so cargo itself is asked.
+//! set `CARGO_TARGET_DIR` or `build.target-dir`.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -17,55 +17,12 @@ pub fn cargo() -> Command {
     command
 }
 
-/// Cargo's target directory for this workspace, from `cargo metadata`; if cargo cannot be
-/// asked, `CARGO_TARGET_DIR` or `<workspace>/target`.
+/// The target directory this program was built into: it runs as `<target>/<profile>/demo`,
+/// wherever `CARGO_TARGET_DIR` or `build.target-dir` put it. Falls back to
+/// `<workspace>/target` if the program's own path cannot be read.
 pub fn target_dir() -> PathBuf {
-    let asked = cargo()
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--no-deps",
-            "--offline",
-        ])
-        .output()
+    std::env::current_exe()
         .ok()
-        .filter(|o| o.status.success())
-        .and_then(|o| json_string_field(&String::from_utf8_lossy(&o.stdout), "target_directory"));
-    asked.map(PathBuf::from).unwrap_or_else(|| {
-        std::env::var_os("CARGO_TARGET_DIR")
-            .map_or_else(|| workspace_root().join("target"), PathBuf::from)
-    })
-}
-
-/// The string value of the first `"field": "…"` in `json` (escapes `\\` and `\"` undone):
-/// enough for `cargo metadata`'s paths without a JSON parser.
-fn json_string_field(json: &str, field: &str) -> Option<String> {
-    let key = format!("\"{field}\":\"");
-    let start = json.find(&key)? + key.len();
-    let mut value = String::new();
-    let mut chars = json[start..].chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => return Some(value),
-            '\\' => value.push(chars.next()?),
-            c => value.push(c),
-        }
-    }
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_a_string_field() {
-        let json = r#"{"packages":[],"target_directory":"/tmp/a \"b\"\\c","version":1}"#;
-        assert_eq!(
-            json_string_field(json, "target_directory").as_deref(),
-            Some("/tmp/a \"b\"\\c")
-        );
-        assert_eq!(json_string_field(json, "missing"), None);
-    }
+        .and_then(|exe| Some(exe.parent()?.parent()?.to_path_buf()))
+        .unwrap_or_else(|| workspace_root().join("target"))
 }
