@@ -166,7 +166,7 @@ fn run(args: Args) -> Result<(), String> {
     };
     let out_dir = args.out.clone().unwrap_or_else(report::default_out_dir);
 
-    let started = std::time::SystemTime::now();
+    let date = crate::machine::today();
     let load_before = report::load_average();
     // As the course's programs do (book §3.4): freed memory stays in the process.
     let kept = !args.malloc_default && solution_03::keep_freed_memory();
@@ -223,7 +223,7 @@ fn run(args: Args) -> Result<(), String> {
         rounds,
         work,
         freed_memory_kept: kept,
-        started,
+        date,
     };
     println!("\n{}", table.terminal());
     std::fs::create_dir_all(&out_dir)

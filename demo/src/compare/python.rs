@@ -2,7 +2,7 @@
 //! process per step and round, read back as JSON.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -39,9 +39,7 @@ pub struct StepResult {
 
 /// The repository's `python/` folder.
 fn python_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map_or_else(|| PathBuf::from("python"), |root| root.join("python"))
+    crate::paths::workspace_root().join("python")
 }
 
 impl Python {

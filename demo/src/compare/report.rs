@@ -16,8 +16,8 @@ pub struct Table {
     pub rounds: u32,
     pub work: Workload,
     pub freed_memory_kept: bool,
-    /// When the run started.
-    pub started: std::time::SystemTime,
+    /// The day of the run (UTC).
+    pub date: String,
 }
 
 /// The median of `samples` (which must not be empty).
@@ -110,9 +110,9 @@ impl Table {
     pub fn summary(&self) -> String {
         format!(
             "{}, {} cores; {}; load {} → {}",
-            cpu_model(),
-            cores(),
-            humantime::format_rfc3339_seconds(self.started),
+            crate::machine::cpu_model(),
+            measure::cores(),
+            self.date,
             self.load_before,
             self.load_after
         )
@@ -123,13 +123,13 @@ impl Table {
         vec![
             format!(
                 "Machine: {}, {} cores available, transparent huge pages: {}",
-                cpu_model(),
-                cores(),
+                crate::machine::cpu_model(),
+                measure::cores(),
                 huge_pages()
             ),
             format!(
                 "Rust: {} ({}); Python: {}",
-                toolchain(),
+                crate::machine::rustc_version(),
                 if self.freed_memory_kept {
                     "freed memory kept"
                 } else {
@@ -140,14 +140,11 @@ impl Table {
             format!(
                 "Run: {}, {} rounds alternating Python and Rust, {} repeats per row \
                  (a fifth for rows taking seconds), {} images per pipeline run",
-                humantime::format_rfc3339_seconds(self.started),
-                self.rounds,
-                w.repeats,
-                w.images
+                self.date, self.rounds, w.repeats, w.images
             ),
             format!(
-                "Load average (1, 5, 15 min) before: {}; after: {}. Other jobs on the machine \
-                 slow both sides alike, but not always equally",
+                "Load average (1 min) before: {}; after: {}. Other jobs on the machine slow \
+                 both sides alike, but not always equally",
                 self.load_before, self.load_after
             ),
         ]
@@ -255,32 +252,12 @@ impl Table {
 
 /// Where the book looks for the generated files: `book/src/generated`.
 pub fn default_out_dir() -> PathBuf {
-    let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    demo.parent()
-        .map_or(demo.clone(), |root| root.to_path_buf())
-        .join("book")
-        .join("src")
-        .join("generated")
+    crate::paths::workspace_root().join("book/src/generated")
 }
 
-/// `0.52 0.71 0.80` from `/proc/loadavg`, or `n/a` where there is none.
+/// The 1-minute load average, or `n/a` where the platform has none.
 pub fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|| "n/a".into())
-}
-
-fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split_once(':'))
-                .map(|(_, model)| model.trim().to_string())
-        })
-        .unwrap_or_else(|| format!("unknown CPU ({})", std::env::consts::ARCH))
+    measure::load_average().map_or_else(|| "n/a".into(), |l| format!("{l:.2}"))
 }
 
 /// Linux's transparent-huge-page mode (`always`, `madvise`, `never`), or `n/a`.
@@ -292,23 +269,6 @@ fn huge_pages() -> String {
             Some(chosen.to_string())
         })
         .unwrap_or_else(|| "n/a".into())
-}
-
-fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-/// `rustc -V` of the toolchain on PATH (under cargo, the one that built this program).
-fn toolchain() -> String {
-    std::process::Command::new("rustc")
-        .arg("-V")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .map_or_else(
-            || "rustc (version unknown)".into(),
-            |v| v.trim().to_string(),
-        )
 }
 
 #[cfg(test)]
@@ -329,15 +289,15 @@ mod tests {
                 })
                 .collect(),
             python_versions: "Python 3.11.7".into(),
-            load_before: "0.10 0.20 0.30".into(),
-            load_after: "0.40 0.50 0.60".into(),
+            load_before: "0.10".into(),
+            load_after: "0.40".into(),
             rounds: 2,
             work: Workload {
                 repeats: 5,
                 images: 20,
             },
             freed_memory_kept: true,
-            started: std::time::SystemTime::UNIX_EPOCH,
+            date: "2026-11-26".into(),
         }
     }
 
@@ -365,7 +325,7 @@ mod tests {
         let markdown = t.markdown();
         assert!(markdown.contains("| fft2 | 30.00 ms | 10.00 ms | 3.0× | 2/1 |"));
         assert!(!markdown.contains("pipeline / image"));
-        assert!(markdown.contains("before: 0.10 0.20 0.30; after: 0.40 0.50 0.60"));
+        assert!(markdown.contains("before: 0.10; after: 0.40"));
         assert!(t.terminal().contains("- fft2: numpy (pocketfft)"));
         assert!(markdown.contains("every Rust row at least as fast as Python: met"));
         let slower = table(&[("pipeline", vec![0.04], vec![0.02])]);
