@@ -145,7 +145,7 @@ fn run(args: Args) -> Result<(), String> {
     if cfg!(debug_assertions) {
         return Err(
             "this is an unoptimised build, whose timings mean nothing: run \
-                    `cargo run --release -p demo -- compare`"
+                    `cargo xtask demo compare`"
                 .into(),
         );
     }

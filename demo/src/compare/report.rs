@@ -224,9 +224,8 @@ impl Table {
     /// The whole table as Markdown, header lines first.
     pub fn markdown(&self) -> String {
         let (header, rows) = self.cells();
-        let mut text = String::from(
-            "<!-- Written by `cargo run --release -p demo -- compare`; do not edit. -->\n\n",
-        );
+        let mut text =
+            String::from("<!-- Written by `cargo xtask demo compare`; do not edit. -->\n\n");
         for line in self.header() {
             text += &format!("- {line}\n");
         }
