@@ -29,7 +29,7 @@ struct Ticks {
     busy: u64,
     /// Every CPU's time, busy or not, summed.
     total: u64,
-    /// This process's user and system time (all its threads).
+    /// This process's user and system time (all its threads, and its finished children).
     own: u64,
 }
 
@@ -50,8 +50,12 @@ impl Ticks {
         // Fields after the command name (which may hold spaces) start after the last ')'.
         let after_name = &own_stat[own_stat.rfind(')')? + 2..];
         let fields: Vec<&str> = after_name.split_whitespace().collect();
-        // utime and stime are fields 14 and 15 of the whole line: 11 and 12 after the name.
-        let own = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        // utime, stime, cutime and cstime are fields 14-17 of the whole line (11-14 after the
+        // name): this process's CPU time and that of the children it has waited for, such
+        // as the Python processes `compare` runs.
+        let own = (11..=14)
+            .map(|i| fields.get(i)?.parse::<u64>().ok())
+            .sum::<Option<u64>>()?;
         Some(Ticks {
             busy: total - idle,
             total,

@@ -35,6 +35,13 @@ enum Command {
     /// rejected, stubs + solution bodies pass, no exercise links its answers, chapters match
     /// exercises, book includes resolve, `mdbook build` succeeds.
     Verify,
+    /// The tutorial's Python beside the course's Rust, alternating in one run (needs
+    /// `python/setup-venv` first). Everything after `compare` goes to it:
+    /// `cargo xtask compare --quick`, `cargo xtask compare --help`.
+    Compare {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<OsString>,
+    },
     /// Where you stand: each exercise's checks, run quietly, one row per section with the
     /// next failing check and the first line of its message.
     Progress {
@@ -48,6 +55,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo { args } => cargo::run_demo(&args),
+        Command::Compare { args } => {
+            let mut with_command = vec![OsString::from("compare")];
+            with_command.extend(args);
+            cargo::run_demo(&with_command)
+        }
         Command::Verify => verify::run(),
         Command::Progress { timing } => course::sections(&cargo::workspace_root())
             .and_then(|sections| progress::run(&sections, timing)),
