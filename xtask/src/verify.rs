@@ -333,7 +333,12 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     for entry in fs::read_dir(from)? {
         let entry = entry?;
         let name = entry.file_name();
-        if matches!(name.to_str(), Some("target" | ".git" | "build")) {
+        // Build output, git's store, the book's output and the Python venv (hundreds of MB)
+        // are not part of the course's sources.
+        if matches!(
+            name.to_str(),
+            Some("target" | ".git" | "build" | ".venv" | "__pycache__")
+        ) {
             continue;
         }
         let (src, dst) = (entry.path(), to.join(&name));
