@@ -1,7 +1,7 @@
 //! Section 04 — a local cluster. **Your exercise: the scheduler.**
 //!
 //! The cluster's machinery is given (read it in `given/04-local-cluster/src/`):
-//! `runtime.rs` runs the worker threads, the client and the futures, and carries out what
+//! `runtime/` runs the worker threads, the client and the futures, and carries out what
 //! the scheduler decides; `dashboard.rs` and `stream.rs` show what happened; `on_cluster.rs`
 //! submits section 03's pipeline to a cluster (§4.8). You write the
 //! decisions, in `src/scheduler.rs`, method by method:

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::runtime::Shared;
+use crate::status::{StatusSnapshot, StatusSource};
 use crate::stream::task_stream_svg;
 
 /// How many of the most recent tasks the status page draws.
@@ -29,7 +29,7 @@ pub(crate) struct Dashboard {
 
 impl Dashboard {
     /// Binds 127.0.0.1 on a port the system picks (never another interface) and serves.
-    pub(crate) fn start(shared: Arc<Shared>) -> std::io::Result<Dashboard> {
+    pub(crate) fn start(source: Arc<dyn StatusSource>) -> std::io::Result<Dashboard> {
         let listener = TcpListener::bind(("127.0.0.1", 0))?;
         // Non-blocking accept, polled: the thread notices `stop` within 20 ms.
         listener.set_nonblocking(true)?;
@@ -43,7 +43,7 @@ impl Dashboard {
                     match listener.accept() {
                         Ok((stream, _)) => {
                             // A client that misbehaves only loses its own request.
-                            let _ = serve(stream, &shared);
+                            let _ = serve(stream, source.as_ref());
                         }
                         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                             std::thread::sleep(Duration::from_millis(20));
@@ -71,7 +71,7 @@ impl Dashboard {
 
 /// Answers one request: reads the request line (with a time limit), writes the response,
 /// closes the connection.
-fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
+fn serve(stream: TcpStream, source: &dyn StatusSource) -> std::io::Result<()> {
     stream.set_nonblocking(false)?;
     stream.set_read_timeout(Some(Duration::from_secs(2)))?;
     stream.set_write_timeout(Some(Duration::from_secs(2)))?;
@@ -85,17 +85,22 @@ fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     }
     let path = request_line.split_whitespace().nth(1).unwrap_or("/");
     let (status, content_type, body) = match path {
-        "/" | "/status" => ("200 OK", "text/html; charset=utf-8", status_page(shared)),
-        "/counts" => ("200 OK", "text/plain; charset=utf-8", counts_text(shared)),
+        "/" | "/status" => (
+            "200 OK",
+            "text/html; charset=utf-8",
+            status_page(&source.snapshot(PAGE_TASKS)),
+        ),
+        "/counts" => (
+            "200 OK",
+            "text/plain; charset=utf-8",
+            counts_text(&source.snapshot(0)),
+        ),
         "/task-stream.svg" => {
-            let (records, workers) = {
-                let state = shared.lock();
-                (state.stream.clone(), state.busy.len())
-            };
+            let status = source.snapshot(usize::MAX);
             (
                 "200 OK",
                 "image/svg+xml",
-                task_stream_svg(&records, workers),
+                task_stream_svg(&status.recent, status.busy.len()),
             )
         }
         _ => (
@@ -114,26 +119,22 @@ fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     stream.flush()
 }
 
-fn counts_text(shared: &Shared) -> String {
-    let c = shared.counts();
+fn counts_text(status: &StatusSnapshot) -> String {
+    let c = status.counts;
     format!(
         "waiting {}\nprocessing {}\nmemory {}\nerred {}\nreleased {}\n",
         c.waiting, c.processing, c.memory, c.erred, c.released
     )
 }
 
-fn status_page(shared: &Shared) -> String {
-    let counts = shared.counts();
-    let (recent, busy, total, elapsed) = {
-        let state = shared.lock();
-        let from = state.stream.len().saturating_sub(PAGE_TASKS);
-        (
-            state.stream[from..].to_vec(),
-            state.busy.clone(),
-            state.stream.len(),
-            shared.epoch.elapsed(),
-        )
-    };
+fn status_page(status: &StatusSnapshot) -> String {
+    let StatusSnapshot {
+        counts,
+        recent,
+        records: total,
+        busy,
+        elapsed,
+    } = status;
     let mut html = String::new();
     html.push_str(
         "<!doctype html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"1\">\
@@ -161,7 +162,7 @@ fn status_page(shared: &Shared) -> String {
         html,
         "</table><h2>Task stream</h2><p>{} of {total} tasks; <a href=\"/task-stream.svg\">all</a></p>{}",
         recent.len(),
-        task_stream_svg(&recent, busy.len())
+        task_stream_svg(recent, busy.len())
     );
     html.push_str("<p>served by solution-04's dashboard</p></body></html>\n");
     html

@@ -17,6 +17,7 @@ pub mod error;
 pub mod on_cluster;
 pub mod protocol;
 pub mod runtime;
+mod status;
 pub mod stream;
 
 pub use error::ClusterError;

@@ -1,0 +1,458 @@
+//! The cluster's state behind its one lock, and [`Shared::event`]: the single path by which
+//! every event (a submission, a finished task, a dropped future, a cancel, close) reaches the
+//! scheduler and has its actions carried out.
+
+use std::any::Any;
+use std::collections::{HashMap, HashSet};
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::Sender;
+
+use super::worker::{Job, WorkerMessage};
+use super::{Body, Value, panic_message};
+use crate::status::StateCounts;
+use crate::stream::TaskRecord;
+use crate::{Action, ClusterError, Scheduler, TaskId, WorkerId};
+
+/// Something dropped only after the lock is released: it may run user code (a task body
+/// can capture futures, whose `Drop` takes the lock).
+pub(crate) type Garbage = Box<dyn Any + Send>;
+
+/// The runtime's view of a task.
+pub(super) struct Entry {
+    pub(super) key: Arc<str>,
+    /// Its inputs, in the order the task receives them (may repeat).
+    pub(super) inputs: Vec<TaskId>,
+    /// The code, until it is handed to a worker (or dropped).
+    pub(super) body: Option<Body>,
+    /// `None` until the task finished, failed, or will never run.
+    pub(super) outcome: Option<Result<Value, ClusterError>>,
+    /// The worker it was sent to, while it runs.
+    pub(super) running_on: Option<WorkerId>,
+}
+
+/// Which of [`StateCounts`]' columns a task is counted in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Waiting,
+    Processing,
+    Memory,
+    Erred,
+}
+
+impl Entry {
+    fn column(&self) -> Column {
+        match (&self.outcome, self.running_on) {
+            (_, Some(_)) => Column::Processing,
+            (None, None) => Column::Waiting,
+            (Some(Ok(_)), None) => Column::Memory,
+            (Some(Err(_)), None) => Column::Erred,
+        }
+    }
+}
+
+pub(crate) struct State {
+    pub(super) scheduler: Box<dyn Scheduler>,
+    /// The scheduler panicked with this message; it is never called again.
+    pub(super) broken: Option<String>,
+    /// Private: every change goes through [`State::insert`], [`State::update`] and
+    /// [`State::remove`], which keep `counts` right (so reading them is O(1)).
+    tasks: HashMap<TaskId, Entry>,
+    counts: StateCounts,
+    /// Tasks the client asked to cancel, to tell "cancelled" from "an input failed".
+    pub(super) cancel_requested: HashSet<TaskId>,
+    pub(super) next_id: TaskId,
+    pub(super) closing: bool,
+    pub(super) shut_down: bool,
+    /// Threads blocked in `wait_until`: notifying nobody would cost a system call per task.
+    pub(super) waiters: usize,
+    pub(super) stream: Vec<TaskRecord>,
+    pub(super) busy: Vec<Duration>,
+}
+
+impl State {
+    pub(super) fn new(scheduler: Box<dyn Scheduler>, workers: usize) -> State {
+        State {
+            scheduler,
+            broken: None,
+            tasks: HashMap::new(),
+            counts: StateCounts::default(),
+            cancel_requested: HashSet::new(),
+            next_id: 0,
+            closing: false,
+            shut_down: false,
+            waiters: 0,
+            stream: Vec::new(),
+            busy: vec![Duration::ZERO; workers],
+        }
+    }
+
+    pub(super) fn entry(&self, task: TaskId) -> Option<&Entry> {
+        self.tasks.get(&task)
+    }
+
+    pub(super) fn contains(&self, task: TaskId) -> bool {
+        self.tasks.contains_key(&task)
+    }
+
+    pub(super) fn counts(&self) -> StateCounts {
+        self.counts
+    }
+
+    fn column_mut(&mut self, column: Column) -> &mut usize {
+        match column {
+            Column::Waiting => &mut self.counts.waiting,
+            Column::Processing => &mut self.counts.processing,
+            Column::Memory => &mut self.counts.memory,
+            Column::Erred => &mut self.counts.erred,
+        }
+    }
+
+    pub(super) fn insert(&mut self, task: TaskId, entry: Entry) {
+        *self.column_mut(entry.column()) += 1;
+        if let Some(old) = self.tasks.insert(task, entry) {
+            *self.column_mut(old.column()) -= 1;
+        }
+    }
+
+    /// Changes `task`'s entry, if it is still there, keeping the counts right.
+    pub(super) fn update<R>(
+        &mut self,
+        task: TaskId,
+        change: impl FnOnce(&mut Entry) -> R,
+    ) -> Option<R> {
+        let entry = self.tasks.get_mut(&task)?;
+        let before = entry.column();
+        let answer = change(entry);
+        let after = entry.column();
+        if before != after {
+            *self.column_mut(before) -= 1;
+            *self.column_mut(after) += 1;
+        }
+        Some(answer)
+    }
+
+    /// Forgets `task`; its body and result go to `garbage`.
+    pub(super) fn remove(&mut self, task: TaskId, garbage: &mut Vec<Garbage>) {
+        if let Some(entry) = self.tasks.remove(&task) {
+            *self.column_mut(entry.column()) -= 1;
+            self.counts.released += 1;
+            garbage.push(Box::new(entry.body));
+            garbage.push(Box::new(entry.outcome));
+        }
+    }
+
+    /// The unfinished tasks resolved to `Lost`: those not started, and (when `running_too`)
+    /// those a worker still runs. Returns how many.
+    pub(super) fn lose_unfinished(&mut self, running_too: bool) -> usize {
+        let mut lost = 0;
+        for entry in self.tasks.values_mut() {
+            if entry.outcome.is_none() && (running_too || entry.running_on.is_none()) {
+                entry.outcome = Some(Err(ClusterError::Lost {
+                    task: entry.key.to_string(),
+                }));
+                lost += 1;
+                if entry.running_on.is_none() {
+                    self.counts.waiting -= 1;
+                    self.counts.erred += 1;
+                }
+            }
+        }
+        lost
+    }
+
+    pub(super) fn key_of(&self, task: TaskId) -> Arc<str> {
+        self.tasks
+            .get(&task)
+            .map_or_else(|| Arc::from(format!("#{task}")), |e| Arc::clone(&e.key))
+    }
+}
+
+pub(crate) struct Shared {
+    state: Mutex<State>,
+    /// Notified whenever a task's outcome is set or the cluster shuts down.
+    changed: Condvar,
+    pub(super) workers: Vec<Sender<WorkerMessage>>,
+    /// Time zero of the task stream.
+    pub(super) epoch: Instant,
+}
+
+/// What [`Shared::event`] does with a scheduler's panic once the lock is released.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum OnPanic {
+    /// Re-raise it on the caller's thread: a client call, whose caller must see it.
+    Raise,
+    /// Let it go: every future already reports `SchedulerPanicked` (a worker reporting,
+    /// a future being dropped, close).
+    Absorb,
+}
+
+/// One event in progress, under the lock.
+pub(super) struct Step<'a> {
+    shared: &'a Shared,
+    pub(super) state: &'a mut State,
+    garbage: Vec<Garbage>,
+    payload: Option<Box<dyn Any + Send>>,
+}
+
+impl Step<'_> {
+    /// Keeps `thing` to drop after the lock is released.
+    pub(super) fn discard(&mut self, thing: impl Any + Send) {
+        self.garbage.push(Box::new(thing));
+    }
+
+    /// Calls the scheduler, unless it is broken or shut down, and carries out its actions.
+    /// Returns its answer (false when it was not called or panicked). A panic marks it
+    /// broken; [`Shared::event`] deals with the payload outside the lock.
+    pub(super) fn schedule(
+        &mut self,
+        event: impl FnOnce(&mut dyn Scheduler, &mut Vec<Action>) -> bool,
+    ) -> bool {
+        if self.state.broken.is_some() || self.state.shut_down {
+            return false;
+        }
+        let mut actions = Vec::new();
+        let scheduler = self.state.scheduler.as_mut();
+        match catch_unwind(AssertUnwindSafe(|| event(scheduler, &mut actions))) {
+            Ok(answer) => {
+                self.apply(actions);
+                answer
+            }
+            Err(payload) => {
+                self.state.broken = Some(panic_message(payload.as_ref()));
+                self.payload = Some(payload);
+                false
+            }
+        }
+    }
+
+    /// Whether the scheduler panicked during this event.
+    pub(super) fn scheduler_panicked(&self) -> bool {
+        self.payload.is_some()
+    }
+
+    /// Stops the workers after their queued jobs, and resolves every task that will now
+    /// never run to `Lost`.
+    pub(super) fn shut_down(&mut self) {
+        if self.state.shut_down {
+            return;
+        }
+        self.state.shut_down = true;
+        self.state.lose_unfinished(false);
+        for worker in &self.shared.workers {
+            let _ = worker.send(WorkerMessage::Stop);
+        }
+    }
+
+    fn apply(&mut self, actions: Vec<Action>) {
+        for action in actions {
+            match action {
+                Action::Run { task, worker } => self.run(task, worker),
+                Action::Fail { task, cause } => self.fail(task, cause),
+                Action::Forget { task } => {
+                    self.state.cancel_requested.remove(&task);
+                    self.state.remove(task, &mut self.garbage);
+                }
+                Action::Shutdown => self.shut_down(),
+            }
+        }
+    }
+
+    fn fail(&mut self, task: TaskId, cause: TaskId) {
+        let state = &mut *self.state;
+        let cause_key = state.key_of(cause).to_string();
+        let error = if task == cause && state.cancel_requested.contains(&task) {
+            ClusterError::Cancelled { task: cause_key }
+        } else if task == cause {
+            ClusterError::Failed {
+                task: cause_key,
+                message: "the scheduler failed it without a cause".into(),
+            }
+        } else {
+            ClusterError::DependencyFailed {
+                task: state.key_of(task).to_string(),
+                dependency: cause_key,
+            }
+        };
+        let body = state.update(task, |entry| {
+            if entry.outcome.is_none() && entry.running_on.is_none() {
+                entry.outcome = Some(Err(error));
+                entry.body.take()
+            } else {
+                None
+            }
+        });
+        if let Some(Some(body)) = body {
+            self.discard(body);
+        }
+    }
+
+    /// Sends `task` to `worker` with its inputs. A contract violation still sends a job,
+    /// one that fails at once with an error naming the violation, so the task stream shows
+    /// what happened and the scheduler hears back through `finished` as it expects.
+    fn run(&mut self, task: TaskId, worker: WorkerId) {
+        let workers = self.shared.workers.len();
+        let state = &mut *self.state;
+        if worker >= workers {
+            // No worker can report back: fail the task here.
+            state.update(task, |entry| {
+                if entry.outcome.is_none() {
+                    entry.outcome = Some(Err(ClusterError::Failed {
+                        task: entry.key.to_string(),
+                        message: format!(
+                            "the scheduler sent it to worker {worker}, but the cluster has {workers} workers"
+                        ),
+                    }));
+                }
+            });
+            return;
+        }
+        let key = state.key_of(task);
+        let mut problem = None;
+        let mut inputs = Vec::new();
+        match state.entry(task) {
+            None => {
+                problem = Some(format!(
+                    "the scheduler ran task #{task}, which it had forgotten"
+                ))
+            }
+            Some(entry) if entry.body.is_none() || entry.outcome.is_some() => {
+                problem = Some(format!(
+                    "the scheduler ran {key} again (it already ran, failed or was cancelled)"
+                ))
+            }
+            Some(entry) => {
+                for input in &entry.inputs {
+                    match state.entry(*input).and_then(|e| e.outcome.as_ref()) {
+                        Some(Ok(value)) => inputs.push(Arc::clone(value)),
+                        _ => {
+                            problem = Some(format!(
+                                "the scheduler started it before its input {} was in memory",
+                                state.key_of(*input)
+                            ));
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        let body: Body = match problem {
+            Some(message) => {
+                self.discard(std::mem::take(&mut inputs));
+                Box::new(move |_: &[Value]| Err(message))
+            }
+            None => state
+                .update(task, |entry| {
+                    entry.running_on = Some(worker);
+                    entry.body.take().expect("checked above")
+                })
+                .expect("checked above"),
+        };
+        // The channel is unbounded: sending never blocks while holding the lock. A worker
+        // that has stopped cannot receive; then the job is dropped later, outside the lock.
+        if let Err(returned) =
+            self.shared.workers[worker].send(WorkerMessage::Run(Job { task, body, inputs }))
+        {
+            self.discard(returned.into_inner());
+        }
+    }
+}
+
+impl Shared {
+    pub(super) fn new(
+        scheduler: Box<dyn Scheduler>,
+        workers: Vec<Sender<WorkerMessage>>,
+    ) -> Shared {
+        Shared {
+            state: Mutex::new(State::new(scheduler, workers.len())),
+            changed: Condvar::new(),
+            workers,
+            epoch: Instant::now(),
+        }
+    }
+
+    pub(super) fn lock(&self) -> MutexGuard<'_, State> {
+        // Nothing panics while holding the lock (scheduler calls are caught), but a
+        // poisoned lock must never turn one failure into a cascade.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    // ANCHOR: event
+    /// The one path of every event: takes the lock, lets `step` change the state and call
+    /// the scheduler ([`Step::schedule`], which carries out its actions), wakes the
+    /// threads waiting on futures, releases the lock, and only then drops what the event
+    /// left over (task bodies and results may hold futures, whose `Drop` takes the lock)
+    /// and re-raises a scheduler panic when `on_panic` says so.
+    pub(super) fn event<R>(&self, on_panic: OnPanic, step: impl FnOnce(&mut Step<'_>) -> R) -> R {
+        let (answer, garbage, payload) = {
+            let mut state = self.lock();
+            let mut current = Step {
+                shared: self,
+                state: &mut state,
+                garbage: Vec::new(),
+                payload: None,
+            };
+            let answer = step(&mut current);
+            let Step {
+                garbage, payload, ..
+            } = current;
+            self.notify(&state);
+            (answer, garbage, payload)
+        };
+        drop(garbage);
+        match (payload, on_panic) {
+            (Some(payload), OnPanic::Raise) => resume_unwind(payload),
+            (payload, _) => drop(payload),
+        }
+        answer
+    }
+    // ANCHOR_END: event
+
+    fn notify(&self, state: &State) {
+        if state.waiters > 0 {
+            self.changed.notify_all();
+        }
+    }
+
+    /// Waits until `done` holds for the state, or `timeout` passes (`None`: forever).
+    pub(super) fn wait_until(
+        &self,
+        timeout: Option<Duration>,
+        mut done: impl FnMut(&State) -> bool,
+    ) -> bool {
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let mut state = self.lock();
+        if done(&state) {
+            return true;
+        }
+        state.waiters += 1;
+        let finished = loop {
+            match deadline {
+                None => {
+                    state = self
+                        .changed
+                        .wait(state)
+                        .unwrap_or_else(PoisonError::into_inner)
+                }
+                Some(deadline) => {
+                    let now = Instant::now();
+                    if now >= deadline {
+                        break false;
+                    }
+                    state = self
+                        .changed
+                        .wait_timeout(state, deadline - now)
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .0;
+                }
+            }
+            if done(&state) {
+                break true;
+            }
+        };
+        state.waiters -= 1;
+        finished
+    }
+}

@@ -1,0 +1,85 @@
+//! The worker loop: receive a job, run it (catching a panic), report it finished.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::time::Instant;
+
+use crossbeam_channel::Receiver;
+
+use super::state::{OnPanic, Shared};
+use super::{Body, STREAM_KEPT, Value, panic_message};
+use crate::stream::TaskRecord;
+use crate::{ClusterError, TaskId, WorkerId};
+
+/// What a worker receives on its channel.
+pub(crate) enum WorkerMessage {
+    Run(Job),
+    Stop,
+}
+
+/// A task handed to a worker, with its inputs' values.
+pub(crate) struct Job {
+    pub(super) task: TaskId,
+    pub(super) body: Body,
+    pub(super) inputs: Vec<Value>,
+}
+
+pub(super) fn worker_loop(shared: Arc<Shared>, worker: WorkerId, jobs: Receiver<WorkerMessage>) {
+    while let Ok(WorkerMessage::Run(job)) = jobs.recv() {
+        let Job { task, body, inputs } = job;
+        let start = Instant::now();
+        // A panicking task must not take the worker down: catch it, report it, carry on.
+        let result =
+            catch_unwind(AssertUnwindSafe(move || body(&inputs))).unwrap_or_else(|payload| {
+                Err(format!("panicked: {}", panic_message(payload.as_ref())))
+            });
+        let end = Instant::now();
+        finish(&shared, worker, task, start, end, result);
+    }
+}
+
+/// A worker reports that it ran `task` between `start` and `end`. A scheduler that panics
+/// here reaches every waiting future as `SchedulerPanicked`; the worker itself carries on.
+fn finish(
+    shared: &Shared,
+    worker: WorkerId,
+    task: TaskId,
+    start: Instant,
+    end: Instant,
+    result: Result<Value, String>,
+) {
+    shared.event(OnPanic::Absorb, |step| {
+        let succeeded = result.is_ok();
+        let state = &mut *step.state;
+        let key = state.key_of(task);
+        state.stream.push(TaskRecord {
+            task,
+            key: Arc::clone(&key),
+            worker,
+            start: start.saturating_duration_since(shared.epoch),
+            end: end.saturating_duration_since(shared.epoch),
+            succeeded,
+        });
+        state.busy[worker] += end.saturating_duration_since(start);
+        if state.stream.len() >= 2 * STREAM_KEPT {
+            state.stream.drain(..STREAM_KEPT);
+        }
+        let mut outcome = Some(result.map_err(|message| ClusterError::Failed {
+            task: key.to_string(),
+            message,
+        }));
+        // An outcome already set (`Lost` after `close_timeout` gave up) is final: a future
+        // must never change its answer. What is not kept is dropped outside the lock.
+        state.update(task, |entry| {
+            entry.running_on = None;
+            if entry.outcome.is_none() {
+                entry.outcome = outcome.take();
+            }
+        });
+        step.discard(outcome);
+        step.schedule(|s, a| {
+            s.finished(task, worker, succeeded, a);
+            true
+        });
+    });
+}
