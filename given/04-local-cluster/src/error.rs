@@ -27,6 +27,10 @@ pub enum ClusterError {
     CloseTimeout { unfinished: usize, waited: Duration },
     /// The scheduler itself panicked; the cluster stopped scheduling.
     SchedulerPanicked { message: String },
+    /// A future made by another cluster was given to this one (as a task's input, or to
+    /// `as_completed` together with this cluster's futures). Each cluster numbers its
+    /// tasks from 0, so it could only be wired to the wrong task: it is refused.
+    OtherCluster { task: String },
 }
 
 impl fmt::Display for ClusterError {
@@ -54,6 +58,11 @@ impl fmt::Display for ClusterError {
             ClusterError::SchedulerPanicked { message } => {
                 write!(f, "the scheduler panicked: {message}")
             }
+            ClusterError::OtherCluster { task } => write!(
+                f,
+                "the future of task {task} belongs to another cluster: a future can only be \
+                 used on the cluster that made it"
+            ),
         }
     }
 }

@@ -31,6 +31,11 @@ impl Client {
         body: Body,
     ) -> Result<Future<T>, ClusterError> {
         let shared = &self.shared;
+        if let Some(foreign) = inputs.iter().find(|h| h.shared.id != shared.id) {
+            return Err(ClusterError::OtherCluster {
+                task: foreign.key.to_string(),
+            });
+        }
         let inputs: Vec<_> = inputs.iter().map(|h| h.task).collect();
         shared.event(OnPanic::Raise, |step| {
             let state = &mut *step.state;
@@ -83,8 +88,12 @@ impl Client {
     /// Submits `f()` as a task named `name` (its key is `name-<id>`). Returns at once.
     ///
     /// Every submission is a new task, even with the same function: Dask's `pure=False`
-    /// (see book §4.4). Errors: `Closed` after `close`; `SchedulerPanicked` once the
-    /// scheduler has panicked. A panic inside `f` resolves the future to `Failed`.
+    /// (see book §4.4). A panic inside `f` resolves the future to `Failed`.
+    ///
+    /// # Errors
+    /// `Closed` after `close`; `SchedulerPanicked` once the scheduler has panicked. The
+    /// variants that take futures also refuse, with `OtherCluster`, a future made by
+    /// another cluster.
     pub fn submit<T, F>(&self, name: &str, f: F) -> Result<Future<T>, ClusterError>
     where
         T: Send + Sync + 'static,

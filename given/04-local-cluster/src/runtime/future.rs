@@ -199,15 +199,26 @@ pub fn wait<T: Send + Sync + 'static>(
 /// Yields the futures in the order they finish: Dask's `as_completed`. Each item is a
 /// future that is done; after `timeout` in total the iterator yields one `Timeout` error
 /// and ends. Cost: a scan of the unfinished futures per wake-up.
+///
+/// # Errors
+/// The futures must all come from one cluster: otherwise the first item is an
+/// `OtherCluster` error naming the first future of another cluster, and the iterator ends.
 pub fn as_completed<T: Send + Sync + 'static>(
     futures: Vec<Future<T>>,
     timeout: Duration,
 ) -> AsCompleted<T> {
+    let foreign = futures
+        .iter()
+        .find(|f| f.handle.shared.id != futures[0].handle.shared.id)
+        .map(|f| ClusterError::OtherCluster {
+            task: f.key().to_string(),
+        });
     AsCompleted {
         pending: futures,
         deadline: Instant::now() + timeout,
         timeout,
         timed_out: false,
+        refused: foreign,
     }
 }
 
@@ -217,12 +228,18 @@ pub struct AsCompleted<T> {
     deadline: Instant,
     timeout: Duration,
     timed_out: bool,
+    /// Futures of two clusters were mixed: yielded once, then the iterator ends.
+    refused: Option<ClusterError>,
 }
 
 impl<T: Send + Sync + 'static> Iterator for AsCompleted<T> {
     type Item = Result<Future<T>, ClusterError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if let Some(error) = self.refused.take() {
+            self.timed_out = true;
+            return Some(Err(error));
+        }
         if self.pending.is_empty() || self.timed_out {
             return None;
         }

@@ -5,6 +5,7 @@
 use std::any::Any;
 use std::collections::{HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -171,6 +172,9 @@ impl State {
 }
 
 pub(crate) struct Shared {
+    /// This cluster's identity, unique in the process: futures of another cluster are
+    /// refused by it (task ids alone would match the wrong task).
+    pub(super) id: u64,
     state: Mutex<State>,
     /// Notified whenever a task's outcome is set or the cluster shuts down.
     changed: Condvar,
@@ -365,7 +369,9 @@ impl Shared {
         scheduler: Box<dyn Scheduler>,
         workers: Vec<Sender<WorkerMessage>>,
     ) -> Shared {
+        static CLUSTERS: AtomicU64 = AtomicU64::new(0);
         Shared {
+            id: CLUSTERS.fetch_add(1, Ordering::Relaxed),
             state: Mutex::new(State::new(scheduler, workers.len())),
             changed: Condvar::new(),
             workers,
