@@ -18,10 +18,10 @@ pub mod scheduler;
 
 // Given: the runtime, the scheduler protocol, the dashboard and the task stream.
 pub use given_04::{
-    Action, AsCompleted, Client, ClusterError, ClusterRun, ClusterRunError, Future, LocalCluster,
-    NewScheduler, PICTURE_TASKS, STREAM_KEPT, Scheduler, StateCounts, TaskId, TaskRecord, WorkerId,
-    as_completed, fire_and_forget, panic_message, run_on_cluster, submit_image, task_stream_svg,
-    wait,
+    Action, AsCompleted, Client, ClusterError, ClusterOptions, ClusterRun, ClusterRunError,
+    DEFAULT_WORKER_STACK, Future, LocalCluster, NewScheduler, PICTURE_TASKS, STREAM_KEPT,
+    Scheduler, StateCounts, TaskId, TaskRecord, WorkerId, as_completed, fire_and_forget,
+    panic_message, run_on_cluster, submit_image, task_stream_svg, wait,
 };
 
 pub use scheduler::{GraphScheduler, TaskInfo, TaskState, new_scheduler};

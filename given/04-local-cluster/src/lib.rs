@@ -24,7 +24,7 @@ pub use error::ClusterError;
 pub use on_cluster::{ClusterRun, ClusterRunError, run_on_cluster, submit_image};
 pub use protocol::{Action, NewScheduler, Scheduler, TaskId, WorkerId};
 pub use runtime::{
-    AsCompleted, Client, Future, LocalCluster, PICTURE_TASKS, STREAM_KEPT, StateCounts,
-    as_completed, fire_and_forget, panic_message, wait,
+    AsCompleted, Client, ClusterOptions, DEFAULT_WORKER_STACK, Future, LocalCluster, PICTURE_TASKS,
+    STREAM_KEPT, StateCounts, as_completed, fire_and_forget, panic_message, wait,
 };
 pub use stream::{TaskRecord, task_stream_svg};

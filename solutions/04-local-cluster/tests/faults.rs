@@ -159,3 +159,102 @@ fn close_timeout_resolves_the_stuck_task_to_lost() {
     std::thread::sleep(Duration::from_millis(50));
     assert!(matches!(stuck.result(), Err(ClusterError::Lost { .. })));
 }
+
+/// Recursion `depth` frames deep, each holding `FRAME` bytes of stack.
+fn deep(depth: usize) -> u64 {
+    const FRAME: usize = 1024;
+    let frame = std::hint::black_box([depth as u8; FRAME]);
+    if depth == 0 {
+        return u64::from(frame[0]);
+    }
+    std::hint::black_box(deep(depth - 1)) + u64::from(frame[FRAME - 1])
+}
+
+#[test]
+fn a_task_may_recurse_as_deep_as_the_main_thread() {
+    // ~4 MiB of stack: fine on the main thread's 8 MiB; it aborted the process on the
+    // 2 MiB stack workers had before.
+    let cluster = local_cluster(1).unwrap();
+    let future = cluster.client().submit("deep", || deep(4_000)).unwrap();
+    // Not computed by `deep` here: a test thread has Rust's 2 MiB stack.
+    let expected: u64 = (1..=4_000_usize).map(|d| u64::from(d as u8)).sum();
+    assert_eq!(*future.result_timeout(WAIT).unwrap(), expected);
+}
+
+#[test]
+fn a_worker_stack_can_be_set_larger() {
+    let options = solution_04::ClusterOptions {
+        worker_stack: 64 << 20,
+    };
+    let cluster =
+        solution_04::LocalCluster::with_options(1, solution_04::new_scheduler, options).unwrap();
+    let future = cluster.client().submit("deeper", || deep(40_000)).unwrap();
+    assert!(future.result_timeout(WAIT).is_ok());
+}
+
+#[test]
+fn a_worker_that_cannot_be_started_is_an_error_not_a_panic() {
+    // No system can reserve a 1 PiB stack: the first spawn fails.
+    let options = solution_04::ClusterOptions {
+        worker_stack: 1 << 50,
+    };
+    match solution_04::LocalCluster::with_options(2, solution_04::new_scheduler, options) {
+        Err(ClusterError::WorkerSpawn { worker: 0, .. }) => {}
+        other => panic!("expected WorkerSpawn for worker 0, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_task_waiting_on_its_own_submission_with_one_worker_fails_instead_of_hanging() {
+    let cluster = local_cluster(1).unwrap();
+    let client = cluster.client();
+    let inner_client = client.clone();
+    let outer = client
+        .try_submit("outer", move || {
+            let inner = inner_client
+                .submit("inner", || 41_u64)
+                .map_err(|e| e.to_string())?;
+            inner.result().map(|v| *v + 1).map_err(|e| e.to_string())
+        })
+        .unwrap();
+    match outer.result_timeout(WAIT) {
+        Err(ClusterError::Failed { message, .. }) => {
+            assert!(message.contains("would deadlock"), "{message}")
+        }
+        other => panic!("expected a WouldDeadlock failure, got {other:?}"),
+    }
+}
+
+#[test]
+fn tasks_waiting_on_their_submissions_on_every_worker_do_not_hang() {
+    let cluster = local_cluster(2).unwrap();
+    let client = cluster.client();
+    let (started, all_started) = mpsc::channel::<()>();
+    let outers: Vec<_> = (0..2)
+        .map(|i| {
+            let (client, started) = (client.clone(), started.clone());
+            client
+                .clone()
+                .try_submit("outer", move || {
+                    let inner = client
+                        .submit("inner", move || i)
+                        .map_err(|e| e.to_string())?;
+                    let _ = started.send(());
+                    // Both outer tasks are running before either waits.
+                    std::thread::sleep(Duration::from_millis(50));
+                    inner.result().map(|v| *v).map_err(|e| e.to_string())
+                })
+                .unwrap()
+        })
+        .collect();
+    for _ in 0..2 {
+        all_started.recv_timeout(WAIT).unwrap();
+    }
+    let results: Vec<_> = outers.iter().map(|f| f.result_timeout(WAIT)).collect();
+    let refused = results
+        .iter()
+        .filter(|r| matches!(r, Err(ClusterError::Failed { message, .. }) if message.contains("would deadlock")))
+        .count();
+    let ok = results.iter().filter(|r| r.is_ok()).count();
+    assert_eq!((ok, refused), (1, 1), "{results:?}");
+}

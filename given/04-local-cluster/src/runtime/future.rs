@@ -7,7 +7,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::state::{OnPanic, Shared};
+use super::state::{OnPanic, Shared, Waited};
 use crate::{ClusterError, TaskId};
 
 /// Shared by the clones of one future; dropping the last clone releases the task.
@@ -109,19 +109,11 @@ impl<T: Send + Sync + 'static> Future<T> {
     ///
     /// # Errors
     /// The task's own error (`Failed`, `DependencyFailed`, `Cancelled`, `Lost`,
-    /// `SchedulerPanicked`), or `Timeout` when it is not done in time.
+    /// `SchedulerPanicked`), or `Timeout` when it is not done in time. Inside a task,
+    /// `WouldDeadlock` instead of waiting when every other worker is already waiting inside
+    /// a task (no worker would be left to run the task waited for; see book §4.6).
     pub fn result_timeout(&self, timeout: Duration) -> Result<Arc<T>, ClusterError> {
-        let mut outcome = None;
-        self.handle.shared.wait_until(Some(timeout), |state| {
-            outcome = self.outcome(state);
-            outcome.is_some()
-        });
-        outcome.unwrap_or_else(|| {
-            Err(ClusterError::Timeout {
-                task: self.handle.key.to_string(),
-                waited: timeout,
-            })
-        })
+        self.wait_for(Some(timeout))
     }
     // ANCHOR_END: result_timeout
 
@@ -130,14 +122,18 @@ impl<T: Send + Sync + 'static> Future<T> {
     /// itself runs.
     ///
     /// # Errors
-    /// The task's own error, as for [`Future::result_timeout`].
+    /// The task's own error, or `WouldDeadlock`, as for [`Future::result_timeout`].
     pub fn result(&self) -> Result<Arc<T>, ClusterError> {
+        self.wait_for(None)
+    }
+
+    fn wait_for(&self, timeout: Option<Duration>) -> Result<Arc<T>, ClusterError> {
         let mut outcome = None;
-        self.handle.shared.wait_until(None, |state| {
+        let waited = self.handle.shared.wait_until(timeout, |state| {
             outcome = self.outcome(state);
             outcome.is_some()
         });
-        outcome.expect("wait_until(None) returns only when done")
+        outcome.unwrap_or_else(|| Err(waited.error(&self.handle.key, timeout)))
     }
 
     /// Cancels the task if it has not started; its dependants then fail. Returns whether
@@ -177,7 +173,8 @@ pub fn fire_and_forget<T>(future: Future<T>) {
 /// Dask's `wait`.
 ///
 /// # Errors
-/// `Timeout` naming the first future still unfinished.
+/// `Timeout` naming the first future still unfinished; `WouldDeadlock` as for
+/// [`Future::result_timeout`].
 pub fn wait<T: Send + Sync + 'static>(
     futures: &[Future<T>],
     timeout: Duration,
@@ -186,11 +183,9 @@ pub fn wait<T: Send + Sync + 'static>(
     for f in futures {
         let left = deadline.saturating_duration_since(Instant::now());
         let shared = &f.handle.shared;
-        if !shared.wait_until(Some(left), |state| state.is_done(f.handle.task)) {
-            return Err(ClusterError::Timeout {
-                task: f.key().to_string(),
-                waited: timeout,
-            });
+        let waited = shared.wait_until(Some(left), |state| state.is_done(f.handle.task));
+        if waited != Waited::Done {
+            return Err(waited.error(f.key(), Some(timeout)));
         }
     }
     Ok(())
@@ -246,7 +241,7 @@ impl<T: Send + Sync + 'static> Iterator for AsCompleted<T> {
         let shared = Arc::clone(&self.pending[0].handle.shared);
         let mut found = None;
         let left = self.deadline.saturating_duration_since(Instant::now());
-        shared.wait_until(Some(left), |state| {
+        let waited = shared.wait_until(Some(left), |state| {
             found = self
                 .pending
                 .iter()
@@ -257,10 +252,7 @@ impl<T: Send + Sync + 'static> Iterator for AsCompleted<T> {
             Some(i) => Some(Ok(self.pending.swap_remove(i))),
             None => {
                 self.timed_out = true;
-                Some(Err(ClusterError::Timeout {
-                    task: self.pending[0].key().to_string(),
-                    waited: self.timeout,
-                }))
+                Some(Err(waited.error(self.pending[0].key(), Some(self.timeout))))
             }
         }
     }

@@ -33,7 +33,7 @@ mod worker;
 
 pub use crate::status::StateCounts;
 pub use client::Client;
-pub use cluster::LocalCluster;
+pub use cluster::{ClusterOptions, DEFAULT_WORKER_STACK, LocalCluster};
 pub use future::{AsCompleted, Future, as_completed, fire_and_forget, wait};
 
 /// A task's result, type-erased. Shared, never copied: dependants and futures get clones of

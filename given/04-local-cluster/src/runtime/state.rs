@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::Sender;
 
-use super::worker::{Job, WorkerMessage};
+use super::worker::{Job, WorkerMessage, current_cluster};
 use super::{Body, Value, panic_message};
 use crate::status::StateCounts;
 use crate::stream::TaskRecord;
@@ -69,6 +69,8 @@ pub(crate) struct State {
     pub(super) shut_down: bool,
     /// Threads blocked in `wait_until`: notifying nobody would cost a system call per task.
     pub(super) waiters: usize,
+    /// Of those, the workers blocked inside a task (waiting on a future).
+    pub(super) workers_waiting: usize,
     pub(super) stream: Vec<TaskRecord>,
     pub(super) busy: Vec<Duration>,
 }
@@ -85,6 +87,7 @@ impl State {
             closing: false,
             shut_down: false,
             waiters: 0,
+            workers_waiting: 0,
             stream: Vec::new(),
             busy: vec![Duration::ZERO; workers],
         }
@@ -423,18 +426,31 @@ impl Shared {
     }
 
     /// Waits until `done` holds for the state, or `timeout` passes (`None`: forever).
+    ///
+    /// Called from inside a task (on one of this cluster's workers), it refuses to block
+    /// when every other worker is already blocked the same way: then no worker is left to
+    /// run what they all wait for, and the wait could only end by its timeout, or never.
     pub(super) fn wait_until(
         &self,
         timeout: Option<Duration>,
         mut done: impl FnMut(&State) -> bool,
-    ) -> bool {
+    ) -> Waited {
         let deadline = timeout.map(|t| Instant::now() + t);
         let mut state = self.lock();
         if done(&state) {
-            return true;
+            return Waited::Done;
+        }
+        let on_worker = current_cluster() == Some(self.id);
+        if on_worker {
+            if state.workers_waiting + 1 >= self.workers.len() {
+                return Waited::WouldDeadlock {
+                    workers: self.workers.len(),
+                };
+            }
+            state.workers_waiting += 1;
         }
         state.waiters += 1;
-        let finished = loop {
+        let waited = loop {
             match deadline {
                 None => {
                     state = self
@@ -445,7 +461,7 @@ impl Shared {
                 Some(deadline) => {
                     let now = Instant::now();
                     if now >= deadline {
-                        break false;
+                        break Waited::TimedOut;
                     }
                     state = self
                         .changed
@@ -455,10 +471,40 @@ impl Shared {
                 }
             }
             if done(&state) {
-                break true;
+                break Waited::Done;
             }
         };
         state.waiters -= 1;
-        finished
+        if on_worker {
+            state.workers_waiting -= 1;
+        }
+        waited
+    }
+}
+
+/// How [`Shared::wait_until`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Waited {
+    Done,
+    TimedOut,
+    /// Refused: the caller is a task, and all `workers` would be waiting inside tasks.
+    WouldDeadlock {
+        workers: usize,
+    },
+}
+
+impl Waited {
+    /// The error for a wait on `task` that did not end with `Done`.
+    pub(super) fn error(self, task: &str, timeout: Option<Duration>) -> ClusterError {
+        match self {
+            Waited::WouldDeadlock { workers } => ClusterError::WouldDeadlock {
+                task: task.to_string(),
+                workers,
+            },
+            Waited::Done | Waited::TimedOut => ClusterError::Timeout {
+                task: task.to_string(),
+                waited: timeout.unwrap_or_default(),
+            },
+        }
     }
 }

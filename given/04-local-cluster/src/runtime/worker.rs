@@ -1,5 +1,6 @@
 //! The worker loop: receive a job, run it (catching a panic), report it finished.
 
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::time::Instant;
@@ -24,7 +25,18 @@ pub(crate) struct Job {
     pub(super) inputs: Vec<Value>,
 }
 
+thread_local! {
+    /// The cluster whose worker this thread is, if any.
+    static WORKER_OF: Cell<Option<u64>> = const { Cell::new(None) };
+}
+
+/// The identity of the cluster the current thread works for, if it is a worker.
+pub(super) fn current_cluster() -> Option<u64> {
+    WORKER_OF.with(Cell::get)
+}
+
 pub(super) fn worker_loop(shared: Arc<Shared>, worker: WorkerId, jobs: Receiver<WorkerMessage>) {
+    WORKER_OF.with(|cell| cell.set(Some(shared.id)));
     while let Ok(WorkerMessage::Run(job)) = jobs.recv() {
         let Job { task, body, inputs } = job;
         let start = Instant::now();
