@@ -5,8 +5,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::events::{OnPanic, Shared};
 use super::future::{Future, Handle};
-use super::state::{Entry, OnPanic, Shared};
+use super::state::Entry;
 use super::{Body, Value};
 use crate::ClusterError;
 

@@ -10,7 +10,7 @@ use crossbeam_channel::unbounded;
 
 use super::PICTURE_TASKS;
 use super::client::Client;
-use super::state::{OnPanic, Shared, Waited};
+use super::events::{OnPanic, Shared, Waited};
 use super::worker::{WorkerMessage, worker_loop};
 use crate::dashboard::Dashboard;
 use crate::status::{StateCounts, StatusSource};

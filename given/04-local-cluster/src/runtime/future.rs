@@ -7,7 +7,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::state::{OnPanic, Shared, Waited};
+use super::events::{OnPanic, Shared, Waited};
 use crate::{ClusterError, TaskId};
 
 /// Shared by the clones of one future; dropping the last clone releases the task.

@@ -2,8 +2,9 @@
 //! carries out a [`Scheduler`](crate::Scheduler)'s decisions.
 //!
 //! Its rooms, each readable in one sitting (like rayon-core's `registry`/`job`/`latch`):
-//! - [`state`]: the cluster's one lock and what it guards, and [`Shared::event`], the one
-//!   path by which every event reaches the scheduler and its actions are carried out;
+//! - [`state`]: what the cluster's one lock guards: every task's entry and the counts;
+//! - [`events`]: [`Shared::event`](events::Shared::event), the one path by which every
+//!   event reaches the scheduler and its actions are carried out, and waiting;
 //! - [`worker`]: the worker loop, and how a finished task is reported;
 //! - [`cluster`]: [`LocalCluster`]: start, close, `Drop`;
 //! - [`client`]: [`Client`] and its `submit` variants, which share one private path;
@@ -26,6 +27,7 @@ use std::sync::Arc;
 
 mod client;
 mod cluster;
+mod events;
 mod future;
 mod state;
 mod view;

@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use super::Value;
-use super::state::{Shared, State};
+use super::events::Shared;
+use super::state::State;
 use crate::status::{StatusSnapshot, StatusSource};
 use crate::{ClusterError, TaskId};
 

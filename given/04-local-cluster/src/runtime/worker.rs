@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use crossbeam_channel::Receiver;
 
-use super::state::{OnPanic, Shared};
+use super::events::{OnPanic, Shared};
 use super::{Body, STREAM_KEPT, Value, panic_message};
 use crate::stream::TaskRecord;
 use crate::{ClusterError, TaskId, WorkerId};
