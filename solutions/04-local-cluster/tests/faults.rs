@@ -290,3 +290,44 @@ fn stress_tasks_that_captured_each_others_futures_are_dropped_without_recursion(
     open.send(()).unwrap();
     assert!(*gate.result_timeout(WAIT).unwrap());
 }
+
+/// The counts are kept up to date as tasks change state (so the dashboard never walks every
+/// task under the lock); they must match what happened, step by step.
+#[test]
+fn counts_follow_every_state_change() {
+    use solution_04::StateCounts;
+    let cluster = local_cluster(1).unwrap();
+    let client = cluster.client();
+    let (open, gate) = mpsc::channel::<()>();
+    let gate = client
+        .submit("gate", move || gate.recv_timeout(WAIT).is_ok())
+        .unwrap();
+    let a = client.submit1("a", |_: &bool| 1_u64, &gate).unwrap();
+    let b = client.submit1("b", |x: &u64| x + 1, &a).unwrap();
+    let boom = client.submit("boom", || -> u64 { panic!("boom") }).unwrap();
+    let c = client.submit("c", || 3_u64).unwrap();
+    // Wait until the gate runs (processing), everything else waits.
+    let deadline = Instant::now() + WAIT;
+    while cluster.counts().processing != 1 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let at = |waiting, processing, memory, erred, released| StateCounts {
+        waiting,
+        processing,
+        memory,
+        erred,
+        released,
+    };
+    assert_eq!(cluster.counts(), at(4, 1, 0, 0, 0));
+    assert!(c.cancel());
+    assert_eq!(cluster.counts(), at(3, 1, 0, 1, 0));
+    drop(c);
+    assert_eq!(cluster.counts(), at(3, 1, 0, 0, 1));
+    open.send(()).unwrap();
+    assert_eq!(*b.result_timeout(WAIT).unwrap(), 2);
+    assert!(boom.result_timeout(WAIT).is_err());
+    // gate, a and b hold their results (their futures are held); boom erred.
+    assert_eq!(cluster.counts(), at(0, 0, 3, 1, 1));
+    drop((gate, a, b, boom));
+    assert_eq!(cluster.counts(), at(0, 0, 0, 0, 5));
+}
