@@ -284,6 +284,62 @@ fn recursive_release(workers: usize) -> Box<dyn Scheduler> {
     Box::new(RecursiveRelease(GraphScheduler::new(workers)))
 }
 
+/// The reference scheduler, but `cancel` fails the task and everything downstream by
+/// recursion, one stack frame per dependant. (It also never frees the failed tasks'
+/// inputs: the recursion is what the check is after.)
+struct RecursiveCancel(GraphScheduler);
+
+impl RecursiveCancel {
+    fn fail(&mut self, task: TaskId, cause: TaskId, actions: &mut Vec<Action>) {
+        let Some(info) = self.0.tasks.get_mut(&task) else {
+            return;
+        };
+        if !matches!(info.state, TaskState::Waiting | TaskState::Ready) {
+            return;
+        }
+        info.state = TaskState::Erred;
+        self.0.unfinished -= 1;
+        actions.push(Action::Fail { task, cause });
+        for dependant in info.dependants.clone() {
+            self.fail(dependant, cause, actions);
+        }
+    }
+}
+
+impl Scheduler for RecursiveCancel {
+    fn submit(&mut self, task: TaskId, deps: &[TaskId], actions: &mut Vec<Action>) {
+        self.0.submit(task, deps, actions);
+    }
+    fn finished(&mut self, task: TaskId, worker: WorkerId, ok: bool, actions: &mut Vec<Action>) {
+        self.0.finished(task, worker, ok, actions);
+    }
+    fn release(&mut self, task: TaskId, actions: &mut Vec<Action>) {
+        self.0.release(task, actions);
+    }
+    fn fire_and_forget(&mut self, task: TaskId, actions: &mut Vec<Action>) {
+        self.0.fire_and_forget(task, actions);
+    }
+    fn cancel(&mut self, task: TaskId, actions: &mut Vec<Action>) -> bool {
+        let cancelled = matches!(
+            self.0.tasks.get(&task).map(|t| t.state),
+            Some(TaskState::Waiting | TaskState::Ready)
+        );
+        if cancelled {
+            self.fail(task, task, actions);
+        }
+        // Only dispatches: the task is no longer Waiting or Ready.
+        self.0.cancel(task, actions);
+        cancelled
+    }
+    fn close(&mut self, actions: &mut Vec<Action>) {
+        self.0.close(actions);
+    }
+}
+
+fn recursive_cancel(workers: usize) -> Box<dyn Scheduler> {
+    Box::new(RecursiveCancel(GraphScheduler::new(workers)))
+}
+
 /// The reference scheduler, but releasing or cancelling a Ready task removes it from the
 /// ready heap with a scan (`retain`), as the reference did before issue 9.
 struct ScansReadyQueue(GraphScheduler);
@@ -406,6 +462,11 @@ reject!(mechanism_rejects_a_scheduler_that_never_frees_results:
 reject!(mechanism_rejects_a_scheduler_that_releases_a_chain_by_recursion:
     cluster::mechanism_a_released_chain_is_walked_without_recursion,
     api(recursive_release),
+    "overflowed its stack");
+
+reject!(mechanism_rejects_a_scheduler_that_cancels_a_chain_by_recursion:
+    cluster::mechanism_a_released_chain_is_walked_without_recursion,
+    api(recursive_cancel),
     "overflowed its stack");
 
 reject!(mechanism_rejects_a_scheduler_that_runs_ready_tasks_in_the_order_they_became_ready:

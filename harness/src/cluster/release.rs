@@ -5,8 +5,10 @@ use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use super::child::in_child_process;
-use super::support::{cluster, cluster_of_one, expect_value, ok};
-use super::{BOOK_RELEASE, ClusterApi, WAIT};
+use given_04::ClusterError;
+
+use super::support::{cluster, cluster_of_one, expect_error, expect_value, ok};
+use super::{BOOK_FAILURE, BOOK_RELEASE, ClusterApi, WAIT};
 
 /// Dropping the last future of a finished task frees its result at once; a result another
 /// task still needs stays until that task has run.
@@ -99,8 +101,10 @@ pub const RELEASE_CHAIN_LIMIT: Duration = Duration::from_secs(120);
 
 /// A chain of [`RELEASE_CHAIN_LINKS`] tasks that cannot start (a gate task holds the first
 /// input) is released from inside another task, on a worker's stack, by dropping its last
-/// future: every link must be forgotten without recursion (a recursive walk overflows the
-/// stack and aborts the process, so the release runs in a child process).
+/// future: every link must be forgotten without recursion. Then another such chain is
+/// cancelled at its first link from inside a task: every link must fail without recursion.
+/// (A recursive walk overflows the stack and aborts the process, so this runs in a child
+/// process.)
 pub fn mechanism_a_released_chain_is_walked_without_recursion(api: &ClusterApi) {
     let b = BOOK_RELEASE;
     // A stub's todo! must be what a learner sees, in this process.
@@ -110,13 +114,15 @@ pub fn mechanism_a_released_chain_is_walked_without_recursion(api: &ClusterApi) 
         expect_value("a single task", b, &one, &1);
     }
     let outcome = in_child_process("release-chain", RELEASE_CHAIN_LIMIT, || {
-        release_a_chain_inside_a_task(api)
+        release_a_chain_inside_a_task(api);
+        cancel_a_chain_inside_a_task(api);
     });
     if let Err(report) = outcome {
         panic!(
-            "releasing a chain of {RELEASE_CHAIN_LINKS} unstarted tasks from inside a task (on a \
-             worker's stack) {report}\n  walk the chain with a work list (a Vec of tasks still to \
-             look at), not by recursion: every link is one more stack frame\n  read: {b}"
+            "releasing, then cancelling, a chain of {RELEASE_CHAIN_LINKS} unstarted tasks from \
+             inside a task (on a worker's stack) {report}\n  walk the chain with a work list (a \
+             Vec of tasks still to look at), not by recursion: every link is one more stack \
+             frame\n  read: {b}"
         );
     }
 }
@@ -159,6 +165,54 @@ fn release_a_chain_inside_a_task(api: &ClusterApi) {
         waiting == 0,
         "after the last future of a chain that could not start was dropped, {waiting} tasks \
          still wait; a task that nothing needs is forgotten without running\n  read: {b}"
+    );
+    let _ = open.send(());
+    expect_value("the gate", b, &gate, &true);
+}
+
+fn cancel_a_chain_inside_a_task(api: &ClusterApi) {
+    let b = BOOK_FAILURE;
+    let cluster = cluster(api, 2);
+    let client = cluster.client();
+    let (open, gate) = mpsc::channel::<()>();
+    let gate = ok(
+        "submit gate",
+        b,
+        client.submit("gate", move || gate.recv_timeout(WAIT).is_ok()),
+    );
+    let first = ok(
+        "submit link",
+        b,
+        client.submit1("link", |_: &bool| 0_u64, &gate),
+    );
+    let mut link = first.clone();
+    for _ in 1..RELEASE_CHAIN_LINKS {
+        link = ok(
+            "submit link",
+            b,
+            client.submit1("link", |x: &u64| x + 1, &link),
+        );
+    }
+    let first_key = first.key().to_string();
+    let canceller = ok(
+        "submit canceller",
+        b,
+        client.submit("canceller", move || first.cancel()),
+    );
+    expect_value(
+        "the task that cancelled the chain's first link",
+        b,
+        &canceller,
+        &true,
+    );
+    expect_error(
+        "the last link of a cancelled chain",
+        b,
+        &link,
+        &ClusterError::DependencyFailed {
+            task: link.key().into(),
+            dependency: first_key,
+        },
     );
     let _ = open.send(());
     expect_value("the gate", b, &gate, &true);
