@@ -78,6 +78,20 @@ impl Step<'_> {
         }
     }
 
+    /// A future of `task` was dropped after the scheduler stopped (broken or shut down):
+    /// no scheduler will ever say `Forget`, so the task's data is dropped now.
+    pub(super) fn forget_if_unscheduled(&mut self, task: TaskId) {
+        if self.state.broken.is_some() || self.state.shut_down {
+            self.state.remove(task, &mut self.garbage);
+        }
+    }
+
+    /// The client asked to cancel `task`: a `Fail` of it with itself as the cause is then
+    /// a cancellation, not a scheduler's mistake.
+    pub(super) fn note_cancel_request(&mut self, task: TaskId) {
+        self.state.cancel_requested.insert(task);
+    }
+
     /// Whether the scheduler panicked during this event.
     pub(super) fn scheduler_panicked(&self) -> bool {
         self.payload.is_some()

@@ -28,12 +28,7 @@ impl Drop for Handle {
                     s.release(task, a);
                     true
                 });
-                if step.state.broken.is_some() || step.state.shut_down {
-                    // No scheduler to ask any more: drop the task's data now.
-                    let mut garbage = Vec::new();
-                    step.state.remove(task, &mut garbage);
-                    step.discard(garbage);
-                }
+                step.forget_if_unscheduled(task);
             });
         }));
     }
@@ -144,7 +139,7 @@ impl<T: Send + Sync + 'static> Future<T> {
     pub fn cancel(&self) -> bool {
         let task = self.handle.task;
         self.handle.shared.event(OnPanic::Raise, |step| {
-            step.state.cancel_requested.insert(task);
+            step.note_cancel_request(task);
             step.schedule(|s, a| s.cancel(task, a))
         })
     }

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Body, Value};
+use super::{Body, STREAM_KEPT, Value};
 use crate::status::StateCounts;
 use crate::stream::TaskRecord;
 use crate::{ClusterError, Scheduler, TaskId, WorkerId};
@@ -159,6 +159,16 @@ impl State {
             }
         }
         lost
+    }
+
+    /// Adds a finished run to the task stream and its worker's busy time. The stream keeps
+    /// the last [`STREAM_KEPT`] records at least, [`STREAM_KEPT`] × 2 at most.
+    pub(super) fn record_run(&mut self, record: TaskRecord) {
+        self.busy[record.worker] += record.end.saturating_sub(record.start);
+        self.stream.push(record);
+        if self.stream.len() >= 2 * STREAM_KEPT {
+            self.stream.drain(..STREAM_KEPT);
+        }
     }
 
     pub(super) fn key_of(&self, task: TaskId) -> Arc<str> {

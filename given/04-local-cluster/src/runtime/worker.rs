@@ -8,7 +8,7 @@ use std::time::Instant;
 use crossbeam_channel::Receiver;
 
 use super::events::{OnPanic, Shared};
-use super::{Body, STREAM_KEPT, Value, panic_message};
+use super::{Body, Value, panic_message};
 use crate::stream::TaskRecord;
 use crate::{ClusterError, TaskId, WorkerId};
 
@@ -64,7 +64,7 @@ fn finish(
         let succeeded = result.is_ok();
         let state = &mut *step.state;
         let key = state.key_of(task);
-        state.stream.push(TaskRecord {
+        state.record_run(TaskRecord {
             task,
             key: Arc::clone(&key),
             worker,
@@ -72,10 +72,6 @@ fn finish(
             end: end.saturating_duration_since(shared.epoch),
             succeeded,
         });
-        state.busy[worker] += end.saturating_duration_since(start);
-        if state.stream.len() >= 2 * STREAM_KEPT {
-            state.stream.drain(..STREAM_KEPT);
-        }
         let mut outcome = Some(result.map_err(|message| ClusterError::Failed {
             task: key.to_string(),
             message,
