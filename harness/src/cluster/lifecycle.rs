@@ -116,8 +116,9 @@ pub fn mechanism_fire_and_forget_work_finishes_before_close(api: &ClusterApi) {
         );
         fire_and_forget(future);
     }
-    if let Err(e) = cluster.close_timeout(CLOSE_WAIT) {
-        // ANCHOR_END: tutorial_loop
+    let closed = cluster.close_timeout(CLOSE_WAIT);
+    // ANCHOR_END: tutorial_loop
+    if let Err(e) = closed {
         panic!("close with fire-and-forget work pending: {e}\n  read: {b}");
     }
     let done = saved.load(Ordering::SeqCst);
