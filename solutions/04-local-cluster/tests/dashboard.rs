@@ -179,3 +179,22 @@ fn only_get_and_head_are_served_and_head_has_no_body() {
     };
     assert_eq!(length(head_head), length(get_head));
 }
+
+#[test]
+fn connections_beyond_the_limit_are_refused_then_served_again() {
+    use given_04::dashboard::{MAX_CONNECTIONS, REQUEST_DEADLINE};
+    let cluster = local_cluster(1).unwrap();
+    let address = address(&cluster.start_dashboard().unwrap());
+    let idle: Vec<TcpStream> = (0..MAX_CONNECTIONS)
+        .map(|_| TcpStream::connect(&address).unwrap())
+        .collect();
+    // Every idle connection has its handler (the accept loop polls every 20 ms).
+    std::thread::sleep(Duration::from_millis(300));
+    let busy = exchange(&address, b"GET /counts HTTP/1.1\r\n\r\n");
+    assert!(busy.starts_with("HTTP/1.1 503"), "{busy}");
+    // The idle handlers give up at the request deadline; then requests are served again.
+    std::thread::sleep(REQUEST_DEADLINE + Duration::from_millis(500));
+    let served = exchange(&address, b"GET /counts HTTP/1.1\r\n\r\n");
+    assert!(served.starts_with("HTTP/1.1 200"), "{served}");
+    drop(idle);
+}
