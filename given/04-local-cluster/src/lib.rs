@@ -6,7 +6,9 @@
 //!   decides and trusts it with nothing;
 //! - [`protocol`]: the [`Scheduler`] trait and its [`Action`]s — the contract between the
 //!   runtime and the learner's scheduler;
-//! - [`dashboard`] and [`stream`]: the status page and the task-stream picture;
+//! - [`dashboard`] and [`stream`]: the status page and the task-stream picture; the
+//!   dashboard reads the cluster only through the small read-only `status` interface, so
+//!   it does not depend on the runtime;
 //! - [`on_cluster`]: section 03's image pipeline submitted to a cluster (§4.8).
 //!
 //! Both `exercise-04` and `solution-04` depend on this crate and re-export it; each adds

@@ -1,7 +1,7 @@
 //! Section 04 checks: a local cluster's scheduler.
 //!
 //! The runtime (threads, client, futures) is given; what a learner writes is the
-//! [`Scheduler`] the cluster runs with. So the section's API is one function pointer, the
+//! [`Scheduler`](given_04::Scheduler) the cluster runs with. So the section's API is one function pointer, the
 //! scheduler's constructor, and every check builds real clusters with it and submits real
 //! task graphs. Every wait is bounded ([`WAIT`], [`CLOSE_WAIT`]): a scheduler that loses a
 //! task fails a check with a `Timeout` instead of hanging the test run.

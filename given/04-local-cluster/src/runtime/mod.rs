@@ -2,14 +2,14 @@
 //! carries out a [`Scheduler`](crate::Scheduler)'s decisions.
 //!
 //! Its rooms, each readable in one sitting (like rayon-core's `registry`/`job`/`latch`):
-//! - [`state`]: what the cluster's one lock guards: every task's entry and the counts;
-//! - [`events`]: [`Shared::event`](events::Shared::event), the one path by which every
+//! - `state`: what the cluster's one lock guards: every task's entry and the counts;
+//! - `events`: `Shared::event`, the one path by which every
 //!   event reaches the scheduler and its actions are carried out, and waiting;
-//! - [`worker`]: the worker loop, and how a finished task is reported;
-//! - [`cluster`]: [`LocalCluster`]: start, close, `Drop`;
-//! - [`client`]: [`Client`] and its `submit` variants, which share one private path;
-//! - [`future`]: [`Future`], [`wait`], [`as_completed`], [`fire_and_forget`];
-//! - [`view`]: the narrow, read-only view of the state that futures and the dashboard use.
+//! - `worker`: the worker loop, and how a finished task is reported;
+//! - `cluster`: [`LocalCluster`]: start, close, `Drop`;
+//! - `client`: [`Client`] and its `submit` variants, which share one private path;
+//! - `future`: [`Future`], [`wait`], [`as_completed`], [`fire_and_forget`];
+//! - `view`: the narrow, read-only view of the state that futures and the dashboard use.
 //!
 //! One lock guards the whole cluster state (the scheduler, every task's body and result, the
 //! task stream). The client takes it to submit, a worker takes it to report a finished
