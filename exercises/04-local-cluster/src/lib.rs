@@ -28,7 +28,8 @@ pub use scheduler::{GraphScheduler, TaskInfo, TaskState, new_scheduler};
 
 /// A cluster of `workers` workers scheduled by **your** [`new_scheduler`].
 ///
-/// Errors: `NoWorkers` when `workers == 0`.
+/// # Errors
+/// `NoWorkers` when `workers == 0`; `WorkerSpawn` when a worker thread cannot be started.
 pub fn local_cluster(workers: usize) -> Result<LocalCluster, ClusterError> {
     LocalCluster::with_scheduler(workers, new_scheduler)
 }

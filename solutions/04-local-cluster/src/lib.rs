@@ -31,7 +31,8 @@ pub use given_04::{
 
 /// A cluster of `workers` workers scheduled by this crate's [`new_scheduler`].
 ///
-/// Errors: `NoWorkers` when `workers == 0`.
+/// # Errors
+/// `NoWorkers` when `workers == 0`; `WorkerSpawn` when a worker thread cannot be started.
 pub fn local_cluster(workers: usize) -> Result<LocalCluster, ClusterError> {
     LocalCluster::with_scheduler(workers, new_scheduler)
 }

@@ -105,6 +105,9 @@ impl Client {
 
     /// Submits `f(&a)`, where `a` is the result of the future `input`: the task runs once
     /// that result is in memory, and receives it by reference (nothing is copied).
+    ///
+    /// # Errors
+    /// As [`Client::submit`], including `OtherCluster`.
     pub fn submit1<A, T, F>(
         &self,
         name: &str,
@@ -125,6 +128,9 @@ impl Client {
     // ANCHOR_END: submit
 
     /// Submits `f(&a, &b)` on the results of two futures (they may be the same future).
+    ///
+    /// # Errors
+    /// As [`Client::submit`], including `OtherCluster`.
     pub fn submit2<A, B, T, F>(
         &self,
         name: &str,
@@ -150,6 +156,9 @@ impl Client {
 
     /// Submits `f(&[&a, &b, …])` on the results of any number of futures of one type
     /// (fan-in: a sum, a mosaic of tiles, …). An empty `inputs` runs `f(&[])` at once.
+    ///
+    /// # Errors
+    /// As [`Client::submit`], including `OtherCluster`.
     pub fn submit_all<A, T, F>(
         &self,
         name: &str,
@@ -176,6 +185,9 @@ impl Client {
 
     /// Submits a fallible `f(&a)`: an `Err(e)` resolves the future to `Failed` with
     /// `e`'s message (and its dependants to `DependencyFailed`), like a panic would.
+    ///
+    /// # Errors
+    /// As [`Client::submit`], including `OtherCluster`.
     pub fn try_submit1<A, T, E, F>(
         &self,
         name: &str,
@@ -200,6 +212,9 @@ impl Client {
     }
 
     /// Submits a fallible `f()` (see [`Client::try_submit1`]).
+    ///
+    /// # Errors
+    /// As [`Client::submit`].
     pub fn try_submit<T, E, F>(&self, name: &str, f: F) -> Result<Future<T>, ClusterError>
     where
         T: Send + Sync + 'static,
@@ -214,6 +229,9 @@ impl Client {
     }
 
     /// Submits `f(item)` for every item: Dask's `client.map`. One task per item.
+    ///
+    /// # Errors
+    /// As [`Client::submit`].
     pub fn map<I, T, F>(
         &self,
         name: &str,
@@ -236,7 +254,10 @@ impl Client {
     }
 
     /// Waits for every future and returns their results in order: Dask's `gather`.
-    /// Errors: the first future's error in order, or `Timeout` after `timeout` in total.
+    ///
+    /// # Errors
+    /// The first future's error in order, or `Timeout` after `timeout` in total; inside a
+    /// task, `WouldDeadlock` (see [`Future::result_timeout`]).
     pub fn gather<T: Send + Sync + 'static>(
         &self,
         futures: &[Future<T>],

@@ -193,6 +193,8 @@ pub fn wait<T: Send + Sync + 'static>(
 /// # Errors
 /// The futures must all come from one cluster: otherwise the first item is an
 /// `OtherCluster` error naming the first future of another cluster, and the iterator ends.
+/// Like a timeout, a `WouldDeadlock` (see [`Future::result_timeout`]) is yielded once and
+/// ends the iterator.
 pub fn as_completed<T: Send + Sync + 'static>(
     futures: Vec<Future<T>>,
     timeout: Duration,
