@@ -5,6 +5,14 @@
 //! scheduler's constructor, and every check builds real clusters with it and submits real
 //! task graphs. Every wait is bounded ([`WAIT`], [`CLOSE_WAIT`]): a scheduler that loses a
 //! task fails a check with a `Timeout` instead of hanging the test run.
+//!
+//! The checks live by what the learner's scheduler must get right: `graphs` (results of
+//! small graphs, failures), `random_graphs` (the property against a sequential oracle),
+//! `dispatch` (idle workers, oldest first, no deadlock), `release` (freeing results, long
+//! chains without recursion), `lifecycle` (cancel, close, fire-and-forget), `pipeline`
+//! (section 03 on the cluster), `dashboard`, `timing`; `support` and `child` are their
+//! tools. Every check keeps its path `harness::cluster::<check>`, and [`cluster_checks!`]
+//! is the one list of them.
 
 mod child;
 mod dashboard;
