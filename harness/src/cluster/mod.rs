@@ -11,7 +11,7 @@
 //! `dispatch` (idle workers, oldest first, no deadlock), `release` (freeing results, long
 //! chains without recursion), `lifecycle` (cancel, close, fire-and-forget), `pipeline`
 //! (section 03 on the cluster), `dashboard`, `timing`; `support` and `child` are their
-//! tools. Every check keeps its path `harness::cluster::<check>`, and [`cluster_checks!`]
+//! tools. Every check keeps its path `harness::cluster::<check>`, and [`cluster_checks!`](crate::cluster_checks)
 //! is the one list of them.
 
 mod child;
