@@ -460,12 +460,12 @@ reject!(mechanism_rejects_a_scheduler_that_never_frees_results:
     "its 1 MiB result is still held");
 
 reject!(mechanism_rejects_a_scheduler_that_releases_a_chain_by_recursion:
-    cluster::mechanism_a_released_chain_is_walked_without_recursion,
+    cluster::mechanism_a_released_chain_is_walked_without_recursion_alone,
     api(recursive_release),
     "overflowed its stack");
 
 reject!(mechanism_rejects_a_scheduler_that_cancels_a_chain_by_recursion:
-    cluster::mechanism_a_released_chain_is_walked_without_recursion,
+    cluster::mechanism_a_released_chain_is_walked_without_recursion_alone,
     api(recursive_cancel),
     "overflowed its stack");
 

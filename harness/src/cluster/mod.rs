@@ -74,13 +74,13 @@ macro_rules! cluster_checks {
             properties_random_graphs_match_sequential_evaluation,
             mechanism_fire_and_forget_work_finishes_before_close,
             mechanism_dropping_a_future_releases_its_result,
-            mechanism_a_released_chain_is_walked_without_recursion,
+            mechanism_a_released_chain_is_walked_without_recursion_alone,
             mechanism_work_spreads_over_the_workers,
             mechanism_ten_thousand_tasks_without_deadlock,
             mechanism_dashboard_and_task_stream,
             mechanism_oldest_ready_task_runs_first,
-            correctness_pipeline_checksums_match_the_sequential_run,
-            timing_scheduler_cost_per_task_does_not_grow,
+            correctness_pipeline_checksums_match_the_sequential_run;
+            timing: timing_scheduler_cost_per_task_does_not_grow,
             timing_releasing_ready_tasks_cost_does_not_grow,
         );
     };
