@@ -175,7 +175,9 @@ pub fn timing_releasing_ready_tasks_cost_does_not_grow(api: &ClusterApi) {
 /// (1.9-2.9 µs per task); the `ScansReadyQueue` mutant of
 /// harness/tests/mutants_local_cluster.rs (a `retain` per release or cancel, as the reference
 /// did before) 5.7x, 6.0x and 5.2x (`cargo test -p solution-04 timing_releasing --
-/// --nocapture`, 2-core Xeon VM, 2026-11-26, load average 8.8-9.4 from other builds). 2x
+/// --include-ignored --nocapture`, and `cargo test -p harness --test mutants_local_cluster
+/// scans_the_ready -- --nocapture`, 2-core Xeon VM, 2026-11-26, load average 8.8-9.4 from
+/// other builds). 2x
 /// leaves 1.6x headroom above the worst reference round and 2.6x below the best mutant.
 pub const RELEASE_SCALING_AT_LEAST: f64 = 0.5;
 /// What was measured, quoted in failure messages.
