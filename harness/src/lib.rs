@@ -26,10 +26,10 @@
 pub mod add;
 pub mod allocations;
 pub mod check;
-#[cfg(feature = "cluster")]
-pub mod cluster;
 pub mod compare;
 pub mod data;
+#[cfg(feature = "local-cluster")]
+pub mod local_cluster;
 pub mod memory;
 #[cfg(feature = "pipeline")]
 pub mod pipeline;

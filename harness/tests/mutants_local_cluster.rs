@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use harness::check;
-use harness::cluster::{self, ClusterApi};
+use harness::local_cluster::{self, ClusterApi};
 use harness::reject;
 use reference::CLUSTER as REFERENCE;
 
@@ -390,15 +390,15 @@ fn reference_passes_the_checks_its_mutants_are_compared_with() {
     for (name, check_fn) in [
         (
             "correctness_a_failing_task_errors_its_dependants",
-            cluster::correctness_a_failing_task_errors_its_dependants as fn(&ClusterApi),
+            local_cluster::correctness_a_failing_task_errors_its_dependants as fn(&ClusterApi),
         ),
         (
             "mechanism_work_spreads_over_the_workers",
-            cluster::mechanism_work_spreads_over_the_workers,
+            local_cluster::mechanism_work_spreads_over_the_workers,
         ),
         (
             "mechanism_fire_and_forget_work_finishes_before_close",
-            cluster::mechanism_fire_and_forget_work_finishes_before_close,
+            local_cluster::mechanism_fire_and_forget_work_finishes_before_close,
         ),
     ] {
         check::run(name, cfg!(debug_assertions), || check_fn(&REFERENCE));
@@ -406,17 +406,17 @@ fn reference_passes_the_checks_its_mutants_are_compared_with() {
 }
 
 reject!(correctness_rejects_a_scheduler_that_loses_a_tasks_error:
-    cluster::correctness_a_failing_task_errors_its_dependants,
+    local_cluster::correctness_a_failing_task_errors_its_dependants,
     api(loses_errors),
     "the dependant of a panicking task: expected the error");
 
 reject!(properties_reject_a_scheduler_that_runs_tasks_before_their_inputs:
-    cluster::properties_random_graphs_match_sequential_evaluation,
+    local_cluster::properties_random_graphs_match_sequential_evaluation,
     api(runs_before_inputs),
     "before its input");
 
 reject!(mechanism_rejects_a_scheduler_that_frees_results_still_needed:
-    cluster::mechanism_dropping_a_future_releases_its_result,
+    local_cluster::mechanism_dropping_a_future_releases_its_result,
     api(forgets_needed_results),
     "still needs it");
 
@@ -427,11 +427,11 @@ fn properties_reject_a_scheduler_that_strands_tasks_without_hanging() {
     let start = std::time::Instant::now();
     check::expect_rejection(
         "properties_random_graphs_match_sequential_evaluation",
-        cluster::properties_random_graphs_match_sequential_evaluation,
+        local_cluster::properties_random_graphs_match_sequential_evaluation,
         api(dispatches_only_on_submit),
         "was not finished after waiting",
     );
-    let limit = 2 * (cluster::PROPERTY_WAIT + cluster::PROPERTY_WAIT);
+    let limit = 2 * (local_cluster::PROPERTY_WAIT + local_cluster::PROPERTY_WAIT);
     assert!(
         start.elapsed() < limit,
         "rejecting a stranding scheduler took {:?} (limit {limit:?})",
@@ -440,51 +440,51 @@ fn properties_reject_a_scheduler_that_strands_tasks_without_hanging() {
 }
 
 reject!(mechanism_rejects_a_scheduler_that_drops_fire_and_forget_work_at_close:
-    cluster::mechanism_fire_and_forget_work_finishes_before_close,
+    local_cluster::mechanism_fire_and_forget_work_finishes_before_close,
     api(drops_work_at_close),
     "fire-and-forget saves had run");
 
 reject!(mechanism_rejects_a_scheduler_that_ignores_fire_and_forget:
-    cluster::mechanism_fire_and_forget_work_finishes_before_close,
+    local_cluster::mechanism_fire_and_forget_work_finishes_before_close,
     api(ignores_fire_and_forget),
     "fire-and-forget saves had run");
 
 reject!(mechanism_rejects_a_scheduler_that_runs_everything_on_one_worker:
-    cluster::mechanism_work_spreads_over_the_workers,
+    local_cluster::mechanism_work_spreads_over_the_workers,
     api(everything_on_worker_zero),
     "hand ready tasks to idle workers");
 
 reject!(mechanism_rejects_a_scheduler_that_never_frees_results:
-    cluster::mechanism_dropping_a_future_releases_its_result,
+    local_cluster::mechanism_dropping_a_future_releases_its_result,
     api(never_forgets),
     "its 1 MiB result is still held");
 
 reject!(mechanism_rejects_a_scheduler_that_releases_a_chain_by_recursion:
-    cluster::mechanism_a_released_chain_is_walked_without_recursion_alone,
+    local_cluster::mechanism_a_released_chain_is_walked_without_recursion_alone,
     api(recursive_release),
     "overflowed its stack");
 
 reject!(mechanism_rejects_a_scheduler_that_cancels_a_chain_by_recursion:
-    cluster::mechanism_a_released_chain_is_walked_without_recursion_alone,
+    local_cluster::mechanism_a_released_chain_is_walked_without_recursion_alone,
     api(recursive_cancel),
     "overflowed its stack");
 
 reject!(mechanism_rejects_a_scheduler_that_runs_ready_tasks_in_the_order_they_became_ready:
-    cluster::mechanism_oldest_ready_task_runs_first,
+    local_cluster::mechanism_oldest_ready_task_runs_first,
     api(scans_waiting_tasks),
     "chains were in flight at once");
 
 reject!(correctness_rejects_a_scheduler_that_runs_tasks_before_their_inputs_in_the_pipeline:
-    cluster::correctness_pipeline_checksums_match_the_sequential_run,
+    local_cluster::correctness_pipeline_checksums_match_the_sequential_run,
     api(runs_before_inputs),
     "the pipeline on the cluster failed");
 
 reject!(timing_rejects_a_scheduler_that_scans_every_waiting_task_per_event:
-    cluster::timing_scheduler_cost_per_task_does_not_grow,
+    local_cluster::timing_scheduler_cost_per_task_does_not_grow,
     api(scans_waiting_tasks),
     "slower with 4000 tasks than with 1000");
 
 reject!(timing_rejects_a_scheduler_that_scans_the_ready_queue_to_release:
-    cluster::timing_releasing_ready_tasks_cost_does_not_grow,
+    local_cluster::timing_releasing_ready_tasks_cost_does_not_grow,
     api(scans_ready_queue),
     "slower with 40000 ready tasks than with 5000");

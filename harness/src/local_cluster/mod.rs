@@ -11,7 +11,7 @@
 //! `dispatch` (idle workers, oldest first, no deadlock), `release` (freeing results, long
 //! chains without recursion), `lifecycle` (cancel, close, fire-and-forget), `pipeline`
 //! (section 03 on the cluster), `dashboard`, `timing`; `support` and `child` are their
-//! tools. Every check keeps its path `harness::cluster::<check>`, and [`cluster_checks!`](crate::cluster_checks)
+//! tools. Every check keeps its path `harness::local_cluster::<check>`, and [`local_cluster_checks!`](crate::local_cluster_checks)
 //! is the one list of them.
 
 mod child;
@@ -29,7 +29,7 @@ use std::time::Duration;
 
 use given_04::NewScheduler;
 
-// Every check and tool keeps its path `harness::cluster::<name>`.
+// Every check and tool keeps its path `harness::local_cluster::<name>`.
 pub use dashboard::*;
 pub use dispatch::*;
 pub use graphs::*;
@@ -41,7 +41,7 @@ pub use support::{Bounded, bounded_cluster, cluster};
 pub use timing::*;
 
 /// Section 04's public API: the scheduler a cluster is built with. Building one from a
-/// crate (see [`cluster_checks!`](crate::cluster_checks)) fails to compile if
+/// crate (see [`local_cluster_checks!`](crate::local_cluster_checks)) fails to compile if
 /// `new_scheduler` is missing or has a different signature.
 #[derive(Clone, Copy)]
 pub struct ClusterApi {
@@ -51,23 +51,23 @@ pub struct ClusterApi {
 /// Instantiates every section 04 check as a `#[test]` for the crate `$krate`.
 ///
 /// ```ignore
-/// harness::cluster_checks!(exercise_04);
+/// harness::local_cluster_checks!(exercise_04);
 /// ```
 /// Section 04's API of the crate `$krate`, as a [`ClusterApi`] value.
 #[macro_export]
-macro_rules! cluster_api {
+macro_rules! local_cluster_api {
     ($krate:ident) => {
-        $crate::cluster::ClusterApi {
+        $crate::local_cluster::ClusterApi {
             new_scheduler: $krate::new_scheduler,
         }
     };
 }
 
 #[macro_export]
-macro_rules! cluster_checks {
+macro_rules! local_cluster_checks {
     ($krate:ident) => {
-        const API: $crate::cluster::ClusterApi = $crate::cluster_api!($krate);
-        $crate::instantiate_checks!(cluster, API;
+        const API: $crate::local_cluster::ClusterApi = $crate::local_cluster_api!($krate);
+        $crate::instantiate_checks!(local_cluster, API;
             correctness_results_of_a_small_graph,
             correctness_a_failing_task_errors_its_dependants,
             correctness_cancel_close_and_zero_workers,
