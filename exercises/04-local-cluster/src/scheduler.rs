@@ -13,6 +13,7 @@ use std::collections::{BinaryHeap, HashMap};
 
 use crate::{Action, Scheduler, TaskId, WorkerId};
 
+// ANCHOR: state
 /// Where a task is in its life (Dask's names in brackets).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskState {
@@ -82,12 +83,15 @@ impl GraphScheduler {
     }
 }
 
+// ANCHOR_END: state
+
 /// The scheduler a cluster uses: `LocalCluster::with_scheduler(workers, new_scheduler)`.
 pub fn new_scheduler(workers: usize) -> Box<dyn Scheduler> {
     Box::new(GraphScheduler::new(workers))
 }
 
 impl GraphScheduler {
+    // ANCHOR: dispatch
     /// Hands ready tasks to idle workers, oldest submission first, until one of them runs out.
     /// Then, if closing and nothing is left to run, shuts down. Call it at the end of
     /// every event. (A suggestion: the helpers you write are up to you.)
@@ -101,6 +105,7 @@ impl GraphScheduler {
              nothing is unfinished — book §4.3 \"Handing out work\" (book/src/04-local-cluster.md)"
         )
     }
+    // ANCHOR_END: dispatch
 }
 
 impl Scheduler for GraphScheduler {
