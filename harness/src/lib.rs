@@ -25,6 +25,7 @@
 #[cfg(feature = "add")]
 pub mod add;
 pub mod allocations;
+pub mod book;
 pub mod check;
 pub mod compare;
 pub mod data;

@@ -106,8 +106,9 @@ fn headings(root: &Path) -> BTreeSet<(String, String)> {
     found
 }
 
-/// Every book pointer in `exercises/` and `harness/` names a heading that exists, with the
-/// same number and title.
+/// Every book pointer in `exercises/`, `given/` and `harness/` names a heading that exists,
+/// with the same number and title; in the harness, pointers are written only in the table
+/// `harness/src/book.rs`.
 pub fn book_pointers_resolve(root: &Path) -> Result<String, Vec<String>> {
     let headings = headings(root);
     let mut problems = Vec::new();
@@ -115,8 +116,20 @@ pub fn book_pointers_resolve(root: &Path) -> Result<String, Vec<String>> {
     for dir in ["exercises", "harness", "given"] {
         for file in course::rust_files(&root.join(dir)) {
             let text = fs::read_to_string(&file).unwrap_or_default();
+            let relative = file.strip_prefix(root).unwrap_or(&file).to_path_buf();
+            let harness_table = Path::new("harness/src/book.rs");
+            let in_harness = relative.starts_with("harness/src");
             for p in pointers(&text) {
                 checked += 1;
+                if in_harness && relative != harness_table {
+                    problems.push(format!(
+                        "{}: book §{} \"{}\": the harness's pointers live in one table, \
+                         harness/src/book.rs; use its constant",
+                        relative.display(),
+                        p.section,
+                        p.title
+                    ));
+                }
                 if !headings.contains(&(p.section.clone(), p.title.clone())) {
                     problems.push(format!(
                         "{}: book §{} \"{}\" names no heading of the book",

@@ -11,8 +11,7 @@ use crate::data::seeded_i64;
 use crate::properties;
 use crate::strategies::{Laid, equal_length_pair, layout};
 
-/// Where §1.6 is.
-pub const BOOK_CHECKED: &str = "book §1.6 \"Overflow: a choice to make\" (book/src/01-add.md)";
+use crate::book::ADD_CHECKED as BOOK_CHECKED;
 
 /// The oracle: every sum exactly in `i128`; the first that leaves the `i64` range is the
 /// error, otherwise the sums. Written without `checked_add` so that it shares no code with

@@ -134,11 +134,11 @@ impl Variant {
     /// The book section that teaches this variant.
     pub fn book(self) -> &'static str {
         match self {
-            Variant::Naive => "book §1.1 \"The boxed model\" (book/src/01-add.md)",
-            Variant::Indexed => "book §1.2 \"Typed, contiguous memory\" (book/src/01-add.md)",
-            Variant::Vectorised => "book §1.3 \"Vectorised: X + Y\" (book/src/01-add.md)",
-            Variant::Into => "book §1.4 \"In place: no allocation\" (book/src/01-add.md)",
-            Variant::ParInto => "book §1.5 \"A second core\" (book/src/01-add.md)",
+            Variant::Naive => crate::book::ADD_BOXED,
+            Variant::Indexed => crate::book::ADD_TYPED,
+            Variant::Vectorised => crate::book::ADD_VECTORISED,
+            Variant::Into => crate::book::ADD_IN_PLACE,
+            Variant::ParInto => crate::book::ADD_SECOND_CORE,
         }
     }
 

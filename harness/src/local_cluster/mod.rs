@@ -86,18 +86,13 @@ macro_rules! local_cluster_checks {
     };
 }
 
-/// Where to read about each part of the scheduler.
-pub const BOOK_GRAPH: &str = "book §4.2 \"The task graph\" (book/src/04-local-cluster.md)";
-pub const BOOK_DISPATCH: &str = "book §4.3 \"Handing out work\" (book/src/04-local-cluster.md)";
-pub const BOOK_RELEASE: &str =
-    "book §4.4 \"Futures and releasing results\" (book/src/04-local-cluster.md)";
-pub const BOOK_FAILURE: &str = "book §4.5 \"When a task fails\" (book/src/04-local-cluster.md)";
-pub const BOOK_CLOSE: &str =
-    "book §4.6 \"fire_and_forget and close\" (book/src/04-local-cluster.md)";
-pub const BOOK_PIPELINE: &str =
-    "book §4.8 \"The pipeline on the cluster\" (book/src/04-local-cluster.md)";
-pub const BOOK_STREAM: &str =
-    "book §4.7 \"Reading the task stream\" (book/src/04-local-cluster.md)";
+/// Where to read about each part of the scheduler (the table is [`crate::book`]).
+pub use crate::book::{
+    CLUSTER_CLOSE as BOOK_CLOSE, CLUSTER_DISPATCH as BOOK_DISPATCH,
+    CLUSTER_FAILURE as BOOK_FAILURE, CLUSTER_GRAPH as BOOK_GRAPH,
+    CLUSTER_PIPELINE as BOOK_PIPELINE, CLUSTER_RELEASE as BOOK_RELEASE,
+    CLUSTER_STREAM as BOOK_STREAM,
+};
 
 /// The longest a check waits for results. A correct scheduler needs milliseconds; this
 /// only turns a lost task into a failure instead of a hang.
