@@ -29,6 +29,7 @@ pub mod book;
 pub mod check;
 pub mod compare;
 pub mod data;
+pub mod http;
 #[cfg(feature = "local-cluster")]
 pub mod local_cluster;
 pub mod memory;
