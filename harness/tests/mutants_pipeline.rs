@@ -137,6 +137,35 @@ fn parallel_out_of_order(
     })
 }
 
+/// The realistic beginner's version: each thread pushes its result into a shared
+/// `Mutex<Vec>` as its image finishes, so the report is in completion order. On a quiet
+/// machine that is often index order by luck (issue 15: all green in 5 of 20 runs).
+fn parallel_in_completion_order(
+    config: &PipelineConfig,
+    threads: usize,
+) -> Result<RunReport, PipelineError> {
+    let pool = pool(threads)?;
+    config.validate()?;
+    let start = Instant::now();
+    let fft = Fft2::new(config.shape);
+    let finished = Mutex::new(Vec::new());
+    pool.install(|| {
+        (0..config.images).into_par_iter().try_for_each(|index| {
+            let result = process_image(index, config.shape, &fft, &config.sink)?;
+            finished
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(result);
+            Ok::<(), PipelineError>(())
+        })
+    })?;
+    Ok(RunReport {
+        threads,
+        wall: start.elapsed(),
+        images: finished.into_inner().unwrap_or_else(|e| e.into_inner()),
+    })
+}
+
 /// Loads every image first, then processes the list in parallel: correct results, but
 /// all N images in memory at once.
 fn parallel_materialises_every_image(
@@ -301,6 +330,24 @@ fn correctness_rejects_results_out_of_order() {
         },
         "results are not in index order",
     );
+}
+
+/// Rejected every time, not by luck of scheduling: before the harness made image 0 wait
+/// for another image, this mutant was accepted in 19 of 20 runs with `yes > /dev/null`
+/// loading a core (2026-11-26); with it, rejected 20 of 20 under the same load.
+#[test]
+fn correctness_rejects_results_in_completion_order_every_time() {
+    for _ in 0..20 {
+        expect_rejection(
+            "correctness_run_parallel",
+            pipeline::correctness_run_parallel,
+            PipelineApi {
+                run_parallel: parallel_in_completion_order,
+                ..REFERENCE
+            },
+            "results are not in index order",
+        );
+    }
 }
 
 #[test]

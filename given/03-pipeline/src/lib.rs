@@ -34,7 +34,7 @@ pub use error::PipelineError;
 pub use pixels::unit_f64;
 pub use progress::{Progress, ProgressMode};
 pub use report::{ImageResult, RunReport, StageTimes};
-pub use sink::{SaveError, Sink};
+pub use sink::{SaveError, SaveHook, Sink};
 
 /// Stage 2: section 02's reference kernel, a 3 × 3 true mean with the window clipped at the
 /// border (see `solution_02` for the contract). Cost: one pass over the image, ~1.5 ms at
