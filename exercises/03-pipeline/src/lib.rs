@@ -24,7 +24,7 @@ pub mod sequential;
 pub use given_03::{
     Complex64, ImageResult, PipelineConfig, PipelineError, Progress, ProgressMode, RunReport,
     SaveError, SaveHook, Sink, StageTimes, TUTORIAL_SHAPE, allocator, keep_freed_memory, smooth,
-    spectrum_checksum, unit_f64,
+    spectrum_checksum, stop_saving, unit_f64,
 };
 
 pub use fft::{Fft2, fft2};

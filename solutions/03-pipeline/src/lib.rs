@@ -36,5 +36,5 @@ pub use sequential::{process_image, run_sequential};
 pub use given_03::{
     Complex64, ImageResult, PipelineConfig, PipelineError, Progress, ProgressMode, RunReport,
     SaveError, SaveHook, Sink, StageTimes, TUTORIAL_SHAPE, allocator, keep_freed_memory, smooth,
-    spectrum_checksum, unit_f64,
+    spectrum_checksum, stop_saving, unit_f64,
 };
