@@ -14,7 +14,7 @@ use crate::timing::{Sample, Speedup, has_cores_for};
 pub const TIMING_IMAGES: u64 = 8;
 /// Rounds of the timing check; each runs the four pipelines once (~1 s in all).
 pub const TIMING_ROUNDS: usize = 7;
-/// A round is judged only if the harness's probe ([`probe_image`], pure arithmetic on 2
+/// A round is judged only if the harness's probe (`probe_image`, pure arithmetic on 2
 /// threads vs 1), timed in the same round, reached at least this speedup: below it another
 /// process held a core during the round. The probe measured 1.80-1.98x in most rounds and
 /// 1.42-1.52x in the odd disturbed one (`cargo test -p solution-03 timing_ -- --show-output`,
@@ -47,7 +47,7 @@ fn probe_image(index: &u64) {
     std::hint::black_box(x);
 }
 
-/// Steps of [`probe_image`]'s chain per image.
+/// Steps of `probe_image`'s chain per image.
 const PROBE_STEPS: u64 = 2_000_000;
 
 /// Times one probe run over the timing check's images.
@@ -63,7 +63,7 @@ fn time_probe(run: impl FnOnce(&[u64])) -> std::time::Duration {
 /// A parallel speedup can only be seen when two cores are free, and on a shared machine
 /// they come and go within seconds. So every round times four runs back to back (order
 /// alternating between rounds): yours parallel and sequential, and the harness's probe (a fixed
-/// parallel workload, [`probe_image`]) on 2 threads and on 1. A round counts only if the
+/// parallel workload, `probe_image`) on 2 threads and on 1. A round counts only if the
 /// probe reached [`PROBE_SPEEDUP_NEEDED`] in it — then the
 /// machine had two cores for that round. Your medians over the counted rounds must meet
 /// the threshold. With fewer than [`TIMING_ROUNDS_NEEDED`] counted rounds the check is
