@@ -184,14 +184,17 @@ impl Sink {
             path: path.clone(),
             reason,
         };
+        // The registry's lock is held while the temporary file is created and while it is
+        // renamed, never while it is written: `stop_saving` then sees every temporary file
+        // that exists, and none appears or is renamed after it.
         let (partial, file) = {
             let mut unfinished = unfinished_files();
-            if unfinished.is_none() {
+            let Some(set) = unfinished.as_mut() else {
                 return Err(failed("interrupted".into()));
-            }
+            };
             let (partial, file) =
                 create_unique(dir, &format!(".{name}")).map_err(|e| failed(e.to_string()))?;
-            unfinished.as_mut().map(|set| set.insert(partial.clone()));
+            set.insert(partial.clone());
             (partial, file)
         };
         let written = write_npy(file, spectrum);
