@@ -1,5 +1,7 @@
 //! The `.npy` sink under hostile and concurrent conditions (issue 9, items 11 and 12).
 
+#![cfg(unix)]
+
 use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::PathBuf;

@@ -1,6 +1,8 @@
 //! `eo-pipeline` as a user runs it: every reproduction of issue 9 (items 9-14) as a test.
 //! Each runs the program built by cargo for this test (`CARGO_BIN_EXE_eo-pipeline`).
 
+#![cfg(unix)]
+
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
