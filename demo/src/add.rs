@@ -1,20 +1,30 @@
 //! Section 01 of the demonstration: the tutorial's `%%timeit` cells for the add.
 
-use harness::data::arange_i64;
-use harness::timing::{Sample, format_duration, interleaved, measure};
+use measure::arange_i64;
+use measure::{Sample, format_duration, interleaved, measure};
 use ndarray::{Array1, ArrayView1};
 
+use crate::report::Report;
 use crate::table::Table;
 
 /// Bytes one element of the add moves: read x, read y, write z.
 const BYTES_PER_ELEMENT: f64 = 24.0;
 
+/// Elements in the "almost no work" comparison of add_into and par_add_into.
+const SMALL: usize = 1_000;
+
 /// Times every variant at `len` elements and prints the table.
-pub fn run(len: usize, runs: usize) {
-    println!(
-        "Section 01 — naive vs vectorised add: {len} int64 elements (the tutorial's 2000*2000)"
+pub fn run(len: usize, runs: usize) -> Report {
+    let mut report = Report::start(
+        "01",
+        &format!(
+            "Section 01 — naive vs vectorised add: {len} int64 elements (the tutorial's 2000*2000)"
+        ),
     );
-    println!("Each variant: 2 warm-up calls, then the median of {runs} timed calls.\n");
+    report.say(&format!(
+        "Each variant: 2 warm-up calls, then the median of {runs} timed calls."
+    ));
+    let watch = measure::LoadWatch::start();
 
     // Two arrays, as in the tutorial (X and Y), so the add really reads 16 bytes per element.
     let (x, y) = (arange_i64(len), arange_i64(len));
@@ -66,9 +76,35 @@ pub fn run(len: usize, runs: usize) {
             format!("{:.1}", BYTES_PER_ELEMENT * len as f64 / median / 1e9),
         ]);
     }
-    println!("{table}");
-    println!(
-        "Python on this machine (design notes): list comprehension 578 ms, numpy X + Y 5.6 ms,\n\
-         np.add(X, Y, out=Z) 4.1 ms. STREAM add bandwidth: 14.4 GB/s on 1 thread, 27.7 GB/s on 2.\n"
+    report.table(&table, &watch);
+
+    // What the "fresh pages" row costs per page, and what going parallel costs when there
+    // is almost no work: the two explanations §1.4 and §1.5 rest on.
+    let pages = (BYTES_PER_ELEMENT / 3.0 * len as f64 / 4096.0).max(1.0);
+    let fault_cost =
+        (variants[2].1.median().as_secs_f64() - variants[3].1.median().as_secs_f64()) / pages;
+    let (small_x, small_y) = (arange_i64(SMALL), arange_i64(SMALL));
+    let (sx, sy) = (ArrayView1::from(&small_x), ArrayView1::from(&small_y));
+    let (mut out_seq, mut out_par) = (Array1::<i64>::zeros(SMALL), Array1::<i64>::zeros(SMALL));
+    let (small_seq, small_par) = interleaved(
+        100,
+        runs.max(101),
+        || solution_01::add_into(sx, sy, out_seq.view_mut()),
+        || solution_01::par_add_into(sx, sy, out_par.view_mut()),
     );
+    report.say(&format!(
+        "Fresh pages: the result's {pages:.0} pages of 4 KiB cost {} each on first touch \
+         (fresh minus reused, divided by pages). Going parallel with almost nothing to do \
+         ({SMALL} elements): add_into {}, par_add_into {} — the fixed cost of handing work to \
+         a second thread and waiting for it.",
+        format_duration(std::time::Duration::from_secs_f64(fault_cost.max(0.0))),
+        format_duration(small_seq.median()),
+        format_duration(small_par.median()),
+    ));
+    report.say(
+        "The Python side (list comprehension, numpy X + Y, np.add(out=)) is measured on this \
+         machine, alternating with these, by `cargo xtask compare`.",
+    );
+    println!();
+    report
 }

@@ -1,86 +1,140 @@
-//! The course's main demonstration: `cargo xtask demo [SECTION…]`.
+//! The course's main demonstration: `cargo xtask demo [SECTION…] [OPTIONS]`.
 //!
 //! Runs each section's reference solution on the tutorial's sizes and prints the timings
-//! as a table, like the notebook's `%%timeit` cells. Build it optimised (`cargo xtask demo`
-//! does); a debug build prints a warning, because its numbers mean nothing.
+//! as tables, like the notebook's `%%timeit` cells, each followed by how busy the machine
+//! was while it was measured. Build it optimised (`cargo xtask demo` does); a debug build
+//! prints a warning, because its numbers mean nothing.
 
 mod add;
-mod cluster;
+mod compare;
+mod local_cluster;
+mod machine;
+mod paths;
 mod pipeline;
+mod report;
 mod smooth;
 mod table;
 
-const USAGE: &str = "usage: demo [--runs N] [--images N] [--debug-naive-ms MEDIAN,MIN,MAX] [--compile-s RELEASE,DEV] [SECTION…]\n       demo --probe-smooth-naive\nsections: 01 02 03 04 (default: all)";
+use clap::Parser;
+
+use report::Report;
+
+/// The course's main demonstration: every section's variants, timed, as tables.
+#[derive(Debug, Parser)]
+#[command(name = "demo", after_help = SECTIONS_HELP)]
+struct Args {
+    /// Sections to run (default: all), by number or name: 01 add, 02 smooth, 03 pipeline,
+    /// 04 local-cluster.
+    #[arg(value_parser = parse_section)]
+    sections: Vec<u8>,
+    /// Timed calls per variant (sections 01 and 02; section 04's pipeline uses at most 3).
+    #[arg(long, default_value_t = 11, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    runs: u32,
+    /// Images in the pipeline runs of sections 03 and 04 (the tutorial's 1000).
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    images: u64,
+    /// Section 04: keep the dashboard open after the section, until Enter (or Ctrl-C).
+    #[arg(long)]
+    hold: bool,
+    /// Write each section's tables to book/src/generated/demo-NN.md, which the book includes.
+    #[arg(long)]
+    record: bool,
+    /// Section 02: skip timing the compiler and the unoptimised build (they need cargo).
+    #[arg(long)]
+    no_build_timing: bool,
+    /// Times `smooth_naive` and prints `median min max` in ms: what section 02 runs in an
+    /// unoptimised build of this program.
+    #[arg(long, hide = true)]
+    probe_smooth_naive: bool,
+}
+
+const SECTIONS_HELP: &str = "Examples:\n  cargo xtask demo                 every section (a few minutes)\n  \
+    cargo xtask demo 02 --runs 21    one section, more samples\n  \
+    cargo xtask demo 04 --hold       keep the dashboard open to show it\n  \
+    demo compare --quick             the tutorial's Python and the Rust side by side (--help)";
+
+fn parse_section(name: &str) -> Result<u8, String> {
+    match name {
+        "01" | "1" | "add" => Ok(1),
+        "02" | "2" | "smooth" => Ok(2),
+        "03" | "3" | "pipeline" => Ok(3),
+        "04" | "4" | "local-cluster" | "cluster" => Ok(4),
+        other => Err(format!(
+            "unknown section '{other}' (01 add, 02 smooth, 03 pipeline, 04 local-cluster)"
+        )),
+    }
+}
 
 fn main() {
-    let mut runs = 11;
-    // Section 03: images in the pipeline run (the tutorial's 1000).
-    let mut images: u64 = 1000;
-    let mut sections = Vec::new();
-    let mut outside = smooth::Outside::default();
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--runs" => match args.next().and_then(|n| n.parse::<usize>().ok()) {
-                Some(n) if n > 0 => runs = n,
-                _ => fail("--runs needs a whole number of at least 1"),
-            },
-            "--images" => match args.next().and_then(|n| n.parse::<u64>().ok()) {
-                Some(n) if n > 0 => images = n,
-                _ => fail("--images needs a whole number of at least 1"),
-            },
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return;
-            }
-            "--probe-smooth-naive" => {
-                smooth::probe_naive(runs);
-                return;
-            }
-            "--debug-naive-ms" => match args.next().as_deref().and_then(numbers) {
-                Some(v) if v.len() == 3 => outside.debug_naive_ms = Some((v[0], v[1], v[2])),
-                _ => fail("--debug-naive-ms needs three numbers: MEDIAN,MIN,MAX"),
-            },
-            "--compile-s" => match args.next().as_deref().and_then(numbers) {
-                Some(v) if v.len() == 2 => outside.compile_s = Some((v[0], v[1])),
-                _ => fail("--compile-s needs two numbers: RELEASE,DEV"),
-            },
-            "01" | "1" | "add" => sections.push(1),
-            "02" | "2" | "smooth" => sections.push(2),
-            "03" | "3" | "pipeline" => sections.push(3),
-            "04" | "4" | "cluster" => sections.push(4),
-            other => fail(&format!("unknown section or option '{other}'")),
-        }
+    // `demo compare …` has its own options (book: the Python side by side).
+    if std::env::args().nth(1).as_deref() == Some("compare") {
+        return compare::main(std::env::args().skip(2));
     }
+    let args = Args::parse();
+    let runs = args.runs as usize;
+    if args.probe_smooth_naive {
+        smooth::probe_naive(runs);
+        return;
+    }
+    let mut sections = args.sections.clone();
     if sections.is_empty() {
         sections = vec![1, 2, 3, 4];
     }
+    sections.dedup();
     if cfg!(debug_assertions) {
         eprintln!(
             "warning: this is an unoptimised build; its timings mean nothing (use `cargo xtask demo`)\n"
         );
     }
     println!(
-        "Machine: {} cores available. All times are wall-clock medians.\n",
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        "Machine: {}, {} cores. All times are wall-clock medians.\n{}\n",
+        machine::cpu_model(),
+        measure::cores(),
+        estimate(&sections, args.images)
     );
     for section in sections {
-        match section {
+        let report = match section {
             1 => add::run(solution_01::TUTORIAL_LEN, runs),
-            2 => smooth::run(runs, &outside),
-            3 => pipeline::run(images),
-            4 => cluster::run(runs, images),
-            _ => unreachable!("sections are validated above"),
+            2 => smooth::run(runs, !args.no_build_timing),
+            3 => pipeline::run(args.images),
+            4 => local_cluster::run(runs, args.images, args.hold),
+            _ => unreachable!("parse_section returns 1 to 4"),
+        };
+        if args.record {
+            record(&report);
         }
     }
 }
 
-/// Parses `a,b,c` into numbers.
-fn numbers(text: &str) -> Option<Vec<f64>> {
-    text.split(',').map(|n| n.trim().parse().ok()).collect()
+/// How long the run will take, from the measured durations of each section on the
+/// course's 2-core machine (the ranges in README.md).
+fn estimate(sections: &[u8], images: u64) -> String {
+    let per_thousand = |s: f64| s * images as f64 / 1000.0;
+    let (low, high) = sections.iter().fold((0.0, 0.0), |(lo, hi), s| match s {
+        1 => (lo + 10.0, hi + 20.0),
+        2 => (lo + 20.0, hi + 60.0),
+        3 => (lo + per_thousand(40.0), hi + per_thousand(90.0)),
+        _ => (
+            lo + 10.0 + per_thousand(50.0),
+            hi + 20.0 + per_thousand(120.0),
+        ),
+    });
+    let (low, high) = (
+        (low / 60.0_f64).floor().max(1.0),
+        (high / 60.0_f64).ceil().max(1.0),
+    );
+    let span = if low == high {
+        format!("about {low:.0} minute{}", if low == 1.0 { "" } else { "s" })
+    } else {
+        format!("{low:.0}-{high:.0} minutes")
+    };
+    format!("Expect {span} on a quiet 2-core machine (longer when other work shares it).")
 }
 
-fn fail(message: &str) -> ! {
-    eprintln!("demo: {message}\n{USAGE}");
-    std::process::exit(2);
+fn record(report: &Report) {
+    let dir = paths::workspace_root().join("book/src/generated");
+    match report.record(&dir, "cargo xtask demo --record") {
+        Ok(path) => println!("Recorded: {}\n", path.display()),
+        Err(e) => eprintln!("demo: could not record into {}: {e}", dir.display()),
+    }
 }

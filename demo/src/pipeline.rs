@@ -1,11 +1,12 @@
 //! Section 03 of the demonstration: the tutorial's pipeline over many images, sequential
 //! and parallel, with a progress bar, then how the parallel run scales with threads.
 
-use harness::timing::format_duration;
+use measure::format_duration;
 use solution_03::{
     PipelineConfig, ProgressMode, RunReport, TUTORIAL_SHAPE, run_parallel, run_sequential,
 };
 
+use crate::report::Report;
 use crate::table::Table;
 
 fn ms(d: std::time::Duration) -> String {
@@ -22,16 +23,18 @@ fn run_or_exit(label: &str, result: Result<RunReport, solution_03::PipelineError
 /// Runs a tenth of `images` (at least 16) with the allocator's default policy, then
 /// `images` tutorial-sized images with freed memory kept, sequentially and in parallel
 /// (every core), then the parallel run with 1..=4×cores threads on a tenth of the images.
-pub fn run(images: u64) {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+pub fn run(images: u64) -> Report {
+    let cores = measure::cores();
     let few = (images / 10).max(16).min(images);
-    println!(
-        "Section 03 — the pipeline load → smooth → fft2 → save (discarded), 1000 x 1000 images"
+    let mut report = Report::start(
+        "03",
+        "Section 03 — the pipeline load → smooth → fft2 → save (discarded), 1000 x 1000 images",
     );
-    println!(
-        "One run per row (a run of many images is its own average). Progress is shown on\n\
-         standard error (a bar in a terminal, plain lines in a log).\n"
+    report.say(
+        "One run per row (a run of many images is its own average). Progress is shown on \
+         standard error (a bar in a terminal, plain lines in a log).",
     );
+    let watch = measure::LoadWatch::start();
     // First with glibc's default policy: freed memory goes back to the system between
     // images. This must run before keep_freed_memory(), which cannot be undone.
     let config = PipelineConfig::new(few, TUTORIAL_SHAPE).with_progress(ProgressMode::Auto);
@@ -82,13 +85,13 @@ pub fn run(images: u64) {
             ms(report.wall / n),
         ]);
     }
-    println!("{table}");
+    report.table(&table, &watch);
     let speedup = sequential.wall.as_secs_f64() / parallel.wall.as_secs_f64();
     let default_speedup =
         default_sequential.wall.as_secs_f64() / default_parallel.wall.as_secs_f64();
-    println!(
+    report.say(&format!(
         "Speedup, parallel over sequential on {cores} cores: {speedup:.2}x with memory kept, \
-         {default_speedup:.2}x with malloc's default.\nChecksums of all {} images identical in \
+         {default_speedup:.2}x with malloc's default. Checksums of all {} images identical in \
          both runs: {}.",
         sequential.images.len(),
         if sequential.checksums() == parallel.checksums() {
@@ -96,17 +99,16 @@ pub fn run(images: u64) {
         } else {
             "NO"
         }
-    );
-    println!(
-        "Stage columns: mean time per image inside each stage; in the parallel run the\n\
-         threads share the cores' caches and memory bus, so each stage takes longer.\n\
-         Python on this machine (design notes): numpy + numba 31-44 ms per image\n\
-         (load 4.3, smooth 9.8, fft2 18 ms); np.fft.fft2 alone 12.9 ms; Dask LocalCluster\n\
-         33-35 ms per image.\n"
+    ));
+    report.say(
+        "Stage columns: mean time per image inside each stage; in the parallel run the \
+         threads share the cores' caches and memory bus, so each stage takes longer. \
+         `cargo xtask compare` runs numpy + numba's pipeline beside this one.",
     );
 
     let scaling_images = few;
     let config = PipelineConfig::new(scaling_images, TUTORIAL_SHAPE);
+    let watch = measure::LoadWatch::start();
     let mut table = Table::new(&["threads", "wall", "images/s", "vs 1 thread"]);
     let mut one_thread = None;
     for threads in (1..=cores).chain([2 * cores, 4 * cores]) {
@@ -119,6 +121,9 @@ pub fn run(images: u64) {
             format!("{:.2}x", base / report.wall.as_secs_f64()),
         ]);
     }
-    println!("Scaling: the parallel run on {scaling_images} images, one run per thread count.\n");
-    println!("{table}");
+    report.say(&format!(
+        "Scaling: the parallel run on {scaling_images} images, one run per thread count."
+    ));
+    report.table(&table, &watch);
+    report
 }

@@ -8,6 +8,7 @@ pub struct Table {
 }
 
 impl Table {
+    /// A table with these column titles and no rows yet.
     pub fn new(header: &[&str]) -> Table {
         Table {
             header: header.iter().map(|h| h.to_string()).collect(),
@@ -15,6 +16,10 @@ impl Table {
         }
     }
 
+    /// Adds a row.
+    ///
+    /// # Panics
+    /// If the row does not have one cell per column (a bug in the demo).
     pub fn row(&mut self, cells: Vec<String>) {
         assert_eq!(
             cells.len(),
@@ -50,6 +55,21 @@ impl Table {
             })
             .collect();
         parts.join("  ").trim_end().to_string()
+    }
+}
+
+impl Table {
+    /// The table as Markdown, for a recorded file the book includes.
+    pub fn markdown(&self) -> String {
+        let line = |cells: &[String]| format!("| {} |", cells.join(" | "));
+        let rule: Vec<String> = (0..self.header.len())
+            .map(|c| if c == 0 { "---".into() } else { "---:".into() })
+            .collect();
+        std::iter::once(line(&self.header))
+            .chain(std::iter::once(format!("|{}|", rule.join("|"))))
+            .chain(self.rows.iter().map(|r| line(r)))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 

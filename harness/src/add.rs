@@ -76,8 +76,8 @@ macro_rules! add_checks {
             properties_par_add_into,
             mechanism_add_into_allocates_nothing,
             mechanism_vectorised_add_allocates_once,
-            snapshot_tutorial_add,
-            timing_vectorised_add_vs_boxed_model,
+            snapshot_tutorial_add;
+            timing: timing_vectorised_add_vs_boxed_model,
         );
     };
 }

@@ -36,9 +36,14 @@ pub fn run(name: &str, caller_debug_assertions: bool, check: impl FnOnce()) {
 
 /// Expands to one `#[test]` per named check of `$section`, each calling
 /// `harness::$section::$name(&$api)` through [`run`]. Used by the section macros.
+///
+/// The checks after `timing:` are `#[ignore]`d by default: each takes seconds to tens of
+/// seconds and judges speed, which only means something once the code is correct. libtest
+/// lists them as `ignored` with the command that runs them, so the edit–test loop stays fast
+/// and nobody mistakes a timing check that did not run for one that passed.
 #[macro_export]
 macro_rules! instantiate_checks {
-    ($section:ident, $api:expr; $($name:ident),+ $(,)?) => {
+    ($section:ident, $api:expr; $($name:ident),+ $(,)? ; timing: $($timing:ident),* $(,)?) => {
         $(
             #[test]
             fn $name() {
@@ -47,17 +52,20 @@ macro_rules! instantiate_checks {
                 });
             }
         )+
+        $(
+            #[test]
+            #[ignore = "a timing check: once the other checks pass, run the timing checks with \
+                        `cargo test -p <package> timing_ -- --include-ignored`"]
+            fn $timing() {
+                $crate::check::run(stringify!($timing), cfg!(debug_assertions), || {
+                    $crate::$section::$timing(&$api)
+                });
+            }
+        )*
     };
 }
 
-/// The text of a panic payload (`panic!` with a message gives a `String` or a `&str`).
-pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default()
-}
+pub use measure::panic_message;
 
 /// Calls `f`, re-raising a `todo!` stub's panic untouched (its message is the learner's
 /// guidance) and adding `context` to any other panic, so a learner knows which input made

@@ -62,8 +62,8 @@ macro_rules! cluster_checks {
             mechanism_ten_thousand_tasks_without_deadlock,
             mechanism_dashboard_and_task_stream,
             mechanism_oldest_ready_task_runs_first,
-            correctness_pipeline_checksums_match_the_sequential_run,
-            timing_scheduler_cost_per_task_does_not_grow,
+            correctness_pipeline_checksums_match_the_sequential_run;
+            timing: timing_scheduler_cost_per_task_does_not_grow,
         );
     };
 }

@@ -15,11 +15,25 @@ pub enum Tolerance {
     Close { abs: f64, rel: f64 },
 }
 
+/// `1e-9`, `2.5e-12`, and `0` (not `0e0`): how a tolerance reads best.
+fn scientific(x: f64) -> String {
+    if x == 0.0 {
+        "0".into()
+    } else {
+        format!("{x:e}")
+    }
+}
+
 impl std::fmt::Display for Tolerance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Tolerance::Exact => write!(f, "exact"),
-            Tolerance::Close { abs, rel } => write!(f, "abs {abs:e} + rel {rel:e} × |expected|"),
+            Tolerance::Close { abs, rel } => write!(
+                f,
+                "abs {} + rel {} × |expected|",
+                scientific(*abs),
+                scientific(*rel)
+            ),
         }
     }
 }
@@ -183,5 +197,20 @@ pub fn truncated_debug(value: &impl Debug, max_chars: usize) -> String {
     } else {
         let head: String = text.chars().take(max_chars).collect();
         format!("{head}… ({} characters in all)", text.chars().count())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tolerances_read_naturally() {
+        let t = Tolerance::Close {
+            abs: 0.0,
+            rel: 1e-9,
+        };
+        assert_eq!(t.to_string(), "abs 0 + rel 1e-9 × |expected|");
+        assert_eq!(Tolerance::Exact.to_string(), "exact");
     }
 }

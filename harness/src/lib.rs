@@ -11,10 +11,16 @@
 //! - `REFERENCE`, the solution's API, from which `tests/mutants_*.rs` build the wrong
 //!   implementations that prove every check can fail.
 //!
-//! Shared machinery: [`compare`] (readable array differences), [`strategies`] (proptest
-//! inputs), [`properties`] (a deterministic proptest runner), [`summary`] (snapshot
-//! summaries), [`timing`] (paired, interleaved ratio measurements), [`check`] (the glue that
-//! turns a check into a `#[test]`), [`allocations`] (counting heap allocations).
+//! Shared machinery:
+//! - [`check`]: the glue that turns a check into a `#[test]` (timing checks run alone, and
+//!   only when asked), and [`reject!`] for the mutant tests;
+//! - [`compare`]: readable array differences; [`summary`] and [`snapshot`]: snapshot
+//!   summaries;
+//! - [`strategies`] (proptest inputs) and [`properties`] (a deterministic proptest runner);
+//! - [`timing`]: judging speed ratios (the stopwatch itself is the `measure` crate);
+//! - [`data`]: seeded test data;
+//! - [`allocations`]: counting heap allocations per thread; [`memory`]: peak heap bytes of
+//!   the whole process.
 
 #[cfg(feature = "add")]
 pub mod add;
@@ -24,7 +30,6 @@ pub mod check;
 pub mod cluster;
 pub mod compare;
 pub mod data;
-pub mod images;
 pub mod memory;
 #[cfg(feature = "pipeline")]
 pub mod pipeline;

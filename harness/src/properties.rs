@@ -37,11 +37,20 @@ pub fn check<S>(
     });
     match result {
         Ok(()) => {}
-        Err(TestError::Fail(reason, minimal)) => panic!(
-            "{what}: property failed (proptest shrank the input to a small counterexample)\n\
-             input: {}\n{reason}\n  read: {book}",
-            truncated_debug(&minimal, 600)
-        ),
+        Err(TestError::Fail(reason, minimal)) => {
+            // The property's own report may already end with the book pointer: say it once.
+            let reason = reason.to_string();
+            let pointer = if reason.contains("read: book §") {
+                String::new()
+            } else {
+                format!("\n  read: {book}")
+            };
+            panic!(
+                "{what}: property failed (proptest shrank the input to a small counterexample)\n\
+                 input: {}\n{reason}{pointer}",
+                truncated_debug(&minimal, 600)
+            )
+        }
         Err(TestError::Abort(reason)) => panic!("{what}: property test aborted: {reason}"),
     }
 }

@@ -8,7 +8,7 @@ use given_02::TUTORIAL_SHAPE;
 use ndarray::{Array2, ArrayView2, array, s};
 
 use crate::compare::{Tolerance, compare};
-use crate::images::seeded_image;
+use crate::data::seeded_image;
 use crate::properties;
 use crate::strategies::{
     ImageLayout, LaidImage, image, image_layout, image_shape, pixel_value, two_images_and_a_scale,
@@ -52,8 +52,8 @@ macro_rules! smooth_checks {
             properties_smooth_naive,
             properties_smooth_optimised,
             properties_smooth_parallel,
-            snapshot_tutorial_image,
-            timing_smooth_optimised_vs_naive,
+            snapshot_tutorial_image;
+            timing: timing_smooth_optimised_vs_naive,
         );
     };
 }

@@ -12,7 +12,9 @@ pub fn assert_summary(name: &str, text: &str, whose: &str, book: &str) {
     if matched.is_err() {
         panic!(
             "snapshot: the summary of {whose}'s output differs from the stored one (diff above: \
-             `-old` is the reference, `+new` is yours)\n  read: {book}"
+             `-old` is the reference, `+new` is yours). insta's hint about `cargo insta` is for \
+             the course's maintainers: you need no new tool, only to make the two agree.\n  \
+             read: {book}"
         );
     }
 }

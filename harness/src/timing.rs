@@ -1,131 +1,14 @@
-//! Paired, interleaved timing: is implementation A at least `k` times faster than B?
+//! Timing checks: is implementation A at least `k` times faster than B?
 //!
-//! Absolute times mean nothing on a shared, noisy 2-core machine; a ratio of two
-//! implementations measured in the same process, at the same moment, means a lot more. So:
-//! - both run a few warm-up rounds first (caches, page faults, lazy initialisation);
-//! - then they alternate, A-B, B-A, A-B, …, so a slow patch of the machine hits both;
-//! - each side's **median** is taken, which ignores the odd run that was interrupted;
-//! - every result passes through [`std::hint::black_box`] so the work cannot be optimised away;
+//! The stopwatch itself ([`Sample`], [`measure`], [`interleaved`]) is the `measure` crate's,
+//! shared with the demonstration and the benches. What this module adds is judging:
+//! - each side's **median** is compared, which ignores the odd run that was interrupted;
 //! - timing checks run alone ([`crate::check::run`] holds an exclusive lock);
+//! - a build without optimisation is refused, never judged ([`require_optimised_build`]);
 //! - thresholds sit at least 2x below the ratio the reference solution reaches here, and the
 //!   measured ratio is written next to each threshold.
 
-use std::fmt;
-use std::hint::black_box;
-use std::time::{Duration, Instant};
-
-/// Timings of one implementation.
-#[derive(Debug, Clone)]
-pub struct Sample {
-    runs: Vec<Duration>,
-}
-
-impl Sample {
-    /// Wraps raw run times. Panics if `runs` is empty.
-    pub fn new(mut runs: Vec<Duration>) -> Sample {
-        assert!(!runs.is_empty(), "a sample needs at least one run");
-        runs.sort();
-        Sample { runs }
-    }
-
-    pub fn median(&self) -> Duration {
-        let n = self.runs.len();
-        if n % 2 == 1 {
-            self.runs[n / 2]
-        } else {
-            (self.runs[n / 2 - 1] + self.runs[n / 2]) / 2
-        }
-    }
-
-    pub fn min(&self) -> Duration {
-        self.runs[0]
-    }
-
-    pub fn max(&self) -> Duration {
-        self.runs[self.runs.len() - 1]
-    }
-
-    pub fn len(&self) -> usize {
-        self.runs.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.runs.is_empty()
-    }
-
-    /// Every run multiplied by `factor`: to compare runs of different sizes per unit of work.
-    pub fn scaled(&self, factor: f64) -> Sample {
-        Sample::new(self.runs.iter().map(|d| d.mul_f64(factor)).collect())
-    }
-}
-
-impl fmt::Display for Sample {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "median {} (min {}, max {}) over {} runs",
-            format_duration(self.median()),
-            format_duration(self.min()),
-            format_duration(self.max()),
-            self.len()
-        )
-    }
-}
-
-/// `1.23 ms`, `456 µs`, `2.10 s`: three significant digits, readable in a terminal.
-pub fn format_duration(d: Duration) -> String {
-    let secs = d.as_secs_f64();
-    if secs >= 1.0 {
-        format!("{secs:.2} s")
-    } else if secs >= 1e-3 {
-        format!("{:.2} ms", secs * 1e3)
-    } else if secs >= 1e-6 {
-        format!("{:.1} µs", secs * 1e6)
-    } else {
-        format!("{:.0} ns", secs * 1e9)
-    }
-}
-
-fn time_once<R>(f: &mut impl FnMut() -> R) -> Duration {
-    let start = Instant::now();
-    // Dropping the result is part of the cost being measured: numpy's `Z = X + Y` also frees
-    // the previous `Z`.
-    drop(black_box(f()));
-    start.elapsed()
-}
-
-/// Times `f` alone: `warmup` unrecorded calls, then `runs` recorded ones.
-pub fn measure<R>(warmup: usize, runs: usize, mut f: impl FnMut() -> R) -> Sample {
-    for _ in 0..warmup {
-        time_once(&mut f);
-    }
-    Sample::new((0..runs).map(|_| time_once(&mut f)).collect())
-}
-
-/// Times `a` and `b` in alternating order (A-B, then B-A, …) after `warmup` rounds.
-pub fn interleaved<RA, RB>(
-    warmup: usize,
-    rounds: usize,
-    mut a: impl FnMut() -> RA,
-    mut b: impl FnMut() -> RB,
-) -> (Sample, Sample) {
-    for _ in 0..warmup {
-        time_once(&mut a);
-        time_once(&mut b);
-    }
-    let mut runs_a = Vec::with_capacity(rounds);
-    let mut runs_b = Vec::with_capacity(rounds);
-    for round in 0..rounds {
-        if round % 2 == 0 {
-            runs_a.push(time_once(&mut a));
-            runs_b.push(time_once(&mut b));
-        } else {
-            runs_b.push(time_once(&mut b));
-            runs_a.push(time_once(&mut a));
-        }
-    }
-    (Sample::new(runs_a), Sample::new(runs_b))
-}
+pub use measure::{Sample, format_duration, interleaved, measure};
 
 /// A speed requirement: `fast` must be at least `at_least` times faster than `slow`.
 #[derive(Debug, Clone, Copy)]
@@ -193,15 +76,30 @@ pub fn require_optimised_build(caller_debug_assertions: bool) {
     }
 }
 
-/// Whether the machine has at least `cores` cores for a parallel-speedup check. Prints the
-/// reason when it does not, so a skipped check is visible in the test output.
+/// Whether the machine has at least `cores` cores for a parallel-speedup check. Says so
+/// ([`not_judged`]) when it does not.
 pub fn has_cores_for(check: &str, cores: usize) -> bool {
-    let available = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let available = measure::cores();
     if available < cores {
-        println!(
-            "SKIPPED {check}: needs {cores} cores to measure a parallel speedup, this machine has {available}"
+        not_judged(
+            check,
+            &format!(
+                "it needs {cores} cores to see a parallel speedup; this machine has {available}"
+            ),
         );
         return false;
     }
     true
+}
+
+/// Reports that timing check `check` could not judge, and why, straight to the terminal:
+/// libtest hides what a passing test prints, and a check that did not judge must never look
+/// like one that passed. The check then returns without failing (the machine, not the code,
+/// was the problem); run it again on a quiet machine.
+pub fn not_judged(check: &str, why: &str) {
+    use std::io::Write as _;
+    let line = format!("NOT JUDGED {check}: {why}. Run it again when the machine is quiet.\n");
+    // Written to the process's stderr directly, past libtest's capture of `eprintln!`.
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+    println!("{}", line.trim_end());
 }

@@ -8,7 +8,6 @@ use reference::ADD as REFERENCE;
 
 mod reference;
 use harness::check;
-use harness::check::expect_rejection;
 use ndarray::{Array1, ArrayView1, ArrayViewMut1, Zip};
 use solution_01::{AddError, PyList, PyObject, py_list, to_i64_vec};
 
@@ -181,173 +180,101 @@ fn reference_passes_every_check_it_is_compared_with_here() {
     }
 }
 
-#[test]
-fn correctness_rejects_skipping_the_last_element() {
-    let mutant = AddApi {
+harness::reject!(correctness_rejects_skipping_the_last_element: add::correctness_indexed_add,
+    AddApi {
         indexed_add: indexed_skips_last,
         ..REFERENCE
-    };
-    expect_rejection(
-        "correctness_indexed_add",
-        add::correctness_indexed_add,
-        mutant,
-        "first at [4]: expected 8, actual 0",
-    );
-}
+    },
+    "first at [4]: expected 8, actual 0",
+);
 
-#[test]
-fn correctness_rejects_panicking_on_mismatched_lengths() {
-    let mutant = AddApi {
+harness::reject!(correctness_rejects_panicking_on_mismatched_lengths: add::correctness_vectorised_add,
+    AddApi {
         vectorised_add: vectorised_panics_on_mismatch,
         ..REFERENCE
-    };
-    expect_rejection(
-        "correctness_vectorised_add",
-        add::correctness_vectorised_add,
-        mutant,
-        "the contract says it returns Err(LengthMismatch { x: 3, y: 2 })",
-    );
-}
+    },
+    "the contract says it returns Err(LengthMismatch { x: 3, y: 2 })",
+);
 
-#[test]
-fn correctness_rejects_broadcasting() {
-    let mutant = AddApi {
+harness::reject!(correctness_rejects_broadcasting: add::correctness_vectorised_add,
+    AddApi {
         vectorised_add: vectorised_broadcasts,
         ..REFERENCE
-    };
-    expect_rejection(
-        "correctness_vectorised_add",
-        add::correctness_vectorised_add,
-        mutant,
-        "on lengths 1 and 3: returned Ok",
-    );
-}
+    },
+    "on lengths 1 and 3: returned Ok",
+);
 
-#[test]
-fn correctness_rejects_writing_output_before_checking_it() {
-    let mutant = AddApi {
+harness::reject!(correctness_rejects_writing_output_before_checking_it: add::correctness_par_add_into,
+    AddApi {
         par_add_into: par_add_into_writes_before_checking,
         ..REFERENCE
-    };
-    expect_rejection(
-        "correctness_par_add_into",
-        add::correctness_par_add_into,
-        mutant,
-        "had already written into `out`",
-    );
-}
+    },
+    "had already written into `out`",
+);
 
-#[test]
-fn correctness_rejects_ignoring_strides() {
-    let mutant = AddApi {
+harness::reject!(correctness_rejects_ignoring_strides: add::correctness_par_add_into,
+    AddApi {
         par_add_into: par_add_into_ignores_strides,
         ..REFERENCE
-    };
-    expect_rejection(
-        "correctness_par_add_into",
-        add::correctness_par_add_into,
-        mutant,
-        "non-contiguous views",
-    );
-}
+    },
+    "non-contiguous views",
+);
 
-#[test]
-fn correctness_rejects_swallowing_type_errors() {
-    let mutant = AddApi {
+harness::reject!(correctness_rejects_swallowing_type_errors: add::correctness_naive_add,
+    AddApi {
         naive_add: naive_ignores_type_errors,
         ..REFERENCE
-    };
-    expect_rejection(
-        "correctness_naive_add",
-        add::correctness_naive_add,
-        mutant,
-        "returned Ok, expected Err(Type { index: 1, left: \"str\", right: \"int\" })",
-    );
-}
+    },
+    "returned Ok, expected Err(Type { index: 1, left: \"str\", right: \"int\" })",
+);
 
-#[test]
-fn properties_reject_the_wrong_overflow_policy() {
-    let mutant = AddApi {
+harness::reject!(properties_reject_the_wrong_overflow_policy: add::properties_add_into,
+    AddApi {
         add_into: add_into_saturates,
         ..REFERENCE
-    };
-    expect_rejection(
-        "properties_add_into",
-        add::properties_add_into,
-        mutant,
-        "proptest shrank the input",
-    );
-}
+    },
+    "proptest shrank the input",
+);
 
-#[test]
-fn properties_reject_an_unrolled_loop_that_drops_its_remainder() {
-    let mutant = AddApi {
+harness::reject!(properties_reject_an_unrolled_loop_that_drops_its_remainder: add::properties_indexed_add,
+    AddApi {
         indexed_add: indexed_unrolled_drops_remainder,
         ..REFERENCE
-    };
-    expect_rejection(
-        "properties_indexed_add",
-        add::properties_indexed_add,
-        mutant,
-        "input: ((",
-    );
-}
+    },
+    "input: ((",
+);
 
-#[test]
-fn mechanism_rejects_an_in_place_add_that_allocates() {
-    let mutant = AddApi {
+harness::reject!(mechanism_rejects_an_in_place_add_that_allocates: add::mechanism_add_into_allocates_nothing,
+    AddApi {
         add_into: add_into_via_temporary,
         ..REFERENCE
-    };
-    expect_rejection(
-        "mechanism_add_into_allocates_nothing",
-        add::mechanism_add_into_allocates_nothing,
-        mutant,
-        "made 1 heap allocation(s)",
-    );
-}
+    },
+    "made 1 heap allocation(s)",
+);
 
-#[test]
-fn mechanism_rejects_a_vectorised_add_that_boxes() {
-    let mutant = AddApi {
+harness::reject!(mechanism_rejects_a_vectorised_add_that_boxes: add::mechanism_vectorised_add_allocates_once,
+    AddApi {
         vectorised_add: vectorised_secretly_boxed,
         ..REFERENCE
-    };
-    expect_rejection(
-        "mechanism_vectorised_add_allocates_once",
-        add::mechanism_vectorised_add_allocates_once,
-        mutant,
-        "heap allocations adding 100000 elements",
-    );
-}
+    },
+    "heap allocations adding 100000 elements",
+);
 
-#[test]
-fn snapshot_rejects_skipping_the_last_element() {
-    let mutant = AddApi {
+harness::reject!(snapshot_rejects_skipping_the_last_element: add::snapshot_tutorial_add,
+    AddApi {
         indexed_add: indexed_skips_last,
         ..REFERENCE
-    };
-    expect_rejection(
-        "snapshot_tutorial_add",
-        add::snapshot_tutorial_add,
-        mutant,
-        "the summary of indexed_add's output differs",
-    );
-}
+    },
+    "the summary of indexed_add's output differs",
+);
 
-#[test]
-fn timing_rejects_a_vectorised_add_that_is_secretly_boxed() {
-    let mutant = AddApi {
+harness::reject!(timing_rejects_a_vectorised_add_that_is_secretly_boxed: add::timing_vectorised_add_vs_boxed_model,
+    AddApi {
         vectorised_add: vectorised_secretly_boxed,
         ..REFERENCE
-    };
-    expect_rejection(
-        "timing_vectorised_add_vs_boxed_model",
-        add::timing_vectorised_add_vs_boxed_model,
-        mutant,
-        "should be at least",
-    );
-}
+    },
+    "should be at least",
+);
 
 #[test]
 fn properties_shrink_the_overflow_mutant_to_a_one_element_counterexample() {

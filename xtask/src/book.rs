@@ -89,8 +89,86 @@ pub fn check_includes(chapter: &Path) -> Vec<String> {
                 Some(body) if body.trim().is_empty() => {
                     problems.push(format!("{where_}:{anchor}: anchor '{anchor}' is empty"))
                 }
+                Some(body) if brace_depth(&body) != 0 => problems.push(format!(
+                    "{where_}:{anchor}: the included code opens {} more braces than it closes; \
+                     end the anchor where the block ends",
+                    brace_depth(&body)
+                )),
                 Some(_) => {}
             },
+        }
+    }
+    problems
+}
+
+/// Braces opened minus braces closed in Rust `code`, outside comments, strings and character
+/// literals: 0 when an included excerpt shows whole blocks.
+pub fn brace_depth(code: &str) -> i64 {
+    let mut depth = 0;
+    for line in code.lines() {
+        let mut chars = line.chars().peekable();
+        let mut in_string = false;
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if in_string => {
+                    chars.next();
+                }
+                '"' => in_string = !in_string,
+                _ if in_string => {}
+                '/' if chars.peek() == Some(&'/') => break,
+                // A character literal such as '{' or '\''; a lifetime ('a) has no closing quote.
+                '\'' => {
+                    let mut ahead = chars.clone();
+                    let first = ahead.next();
+                    let literal = match first {
+                        Some('\\') => ahead.nth(1) == Some('\''),
+                        Some(_) => ahead.next() == Some('\''),
+                        None => false,
+                    };
+                    if literal {
+                        chars.nth(if first == Some('\\') { 2 } else { 1 });
+                    }
+                }
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ => {}
+            }
+        }
+    }
+    depth
+}
+
+/// A chapter's solutions page is `NN-name-solutions.md`.
+pub const SOLUTIONS_SUFFIX: &str = "-solutions";
+
+/// Solutions stay out of sight until the learner asks: an include of `solutions/` code is
+/// allowed only on a solutions page, or inside a collapsed `<details>` block.
+pub fn check_solutions_hidden(chapter: &Path) -> Vec<String> {
+    let Ok(markdown) = fs::read_to_string(chapter) else {
+        return vec![format!("{}: cannot read", chapter.display())];
+    };
+    let is_solutions_page = chapter
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .is_some_and(|s| s.ends_with(SOLUTIONS_SUFFIX));
+    if is_solutions_page {
+        return Vec::new();
+    }
+    let mut problems = Vec::new();
+    let mut open_details = 0_i32;
+    for (n, line) in markdown.lines().enumerate() {
+        open_details += line.matches("<details").count() as i32;
+        open_details -= line.matches("</details>").count() as i32;
+        for include in includes(line) {
+            if include.path.contains("solutions/") && open_details <= 0 {
+                problems.push(format!(
+                    "{}:{}: includes solution code {} outside a solutions page or a \
+                     <details> block",
+                    chapter.display(),
+                    n + 1,
+                    include.path
+                ));
+            }
         }
     }
     problems
@@ -128,6 +206,9 @@ pub fn check_chapters(root: &Path, sections: &[Section]) -> Vec<String> {
         let Some(stem) = name.strip_suffix(".md") else {
             continue;
         };
+        if stem.ends_with(SOLUTIONS_SUFFIX) {
+            continue;
+        }
         if let Some(section) = crate::course::parse_section(stem)
             && !section.exercise_dir(root).exists()
         {
@@ -168,6 +249,32 @@ mod tests {
         assert_eq!(anchor_body(src, "a").as_deref(), Some("fn a() {}"));
         assert_eq!(anchor_body(src, "e").as_deref(), Some(""));
         assert_eq!(anchor_body(src, "missing"), None);
+    }
+
+    #[test]
+    fn solution_includes_outside_details_are_problems() {
+        let dir = std::env::temp_dir().join(format!("xtask-hidden-test-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let lesson = "{{#include ../../exercises/a.rs:x}}\n<details>\n{{#include ../../solutions/a.rs:x}}\n</details>\n{{#include ../../solutions/a.rs:y}}\n";
+        fs::write(dir.join("01-a.md"), lesson).unwrap();
+        fs::write(dir.join("01-a-solutions.md"), lesson).unwrap();
+        let lesson_problems = check_solutions_hidden(&dir.join("01-a.md"));
+        let solutions_problems = check_solutions_hidden(&dir.join("01-a-solutions.md"));
+        fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(lesson_problems.len(), 1, "{lesson_problems:#?}");
+        assert!(lesson_problems[0].contains(":5:"), "{lesson_problems:#?}");
+        assert!(solutions_problems.is_empty());
+    }
+
+    #[test]
+    fn brace_depth_ignores_strings_comments_and_chars() {
+        assert_eq!(brace_depth("fn f() {\n    g();\n}"), 0);
+        assert_eq!(brace_depth("if let Err(e) = x {"), 1);
+        assert_eq!(brace_depth(r#"println!("{{ {x} }}"); // {"#), 0);
+        assert_eq!(
+            brace_depth("let c = '{'; let d = '\\''; fn f<'a>(x: &'a str) {}"),
+            0
+        );
     }
 
     #[test]

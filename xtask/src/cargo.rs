@@ -25,8 +25,13 @@ pub struct Output {
 }
 
 /// Runs `command`, echoing it, and captures stdout and stderr together.
-pub fn capture(mut command: Command) -> Result<Output, String> {
+pub fn capture(command: Command) -> Result<Output, String> {
     println!("  $ {}", describe(&command));
+    capture_quietly(command)
+}
+
+/// Runs `command` without echoing it, and captures stdout and stderr together.
+pub fn capture_quietly(mut command: Command) -> Result<Output, String> {
     let output = command
         .stdin(Stdio::null())
         .output()
@@ -58,124 +63,70 @@ pub fn describe(command: &Command) -> String {
     parts.join(" ")
 }
 
-/// `cargo xtask demo`: the demonstration, always built optimised. Section 02 also needs two
-/// measurements that cannot be made from inside an optimised binary: how long the compiler
-/// takes, and how fast the naive loop runs in an unoptimised build.
-pub fn run_demo(args: &[String]) -> Result<(), String> {
-    let mut extra: Vec<String> = Vec::new();
-    if wants_section(args, &["02", "2", "smooth"]) {
-        println!(
-            "Section 02 needs the compiler's time and an unoptimised build: measuring them first."
-        );
-        let release = time_fresh_build("release")?;
-        let dev = time_fresh_build("dev")?;
-        extra.extend(["--compile-s".into(), format!("{release:.3},{dev:.3}")]);
-        extra.extend(["--debug-naive-ms".into(), probe_debug_naive()?]);
-        println!();
-    }
+/// `cargo xtask demo ARGS…`: the demonstration, always built optimised; every argument goes
+/// to it unchanged (the demo parses them, so there is one list of sections and options).
+pub fn run_demo(args: &[std::ffi::OsString]) -> Result<(), String> {
     let mut command = cargo();
     command
         .args(["run", "--quiet", "--release", "--package", "demo", "--"])
-        .args(args)
-        .args(&extra);
+        .args(args);
     stream(command)
 }
 
-/// Every section the demo knows, by the names it accepts.
-const SECTION_NAMES: [&str; 12] = [
-    "01", "1", "add", "02", "2", "smooth", "03", "3", "pipeline", "04", "4", "cluster",
-];
+/// Cargo's target directory for this workspace, as cargo itself reports it (`cargo
+/// metadata`): a user may set `CARGO_TARGET_DIR` or `build.target-dir`, so `./target` is
+/// never assumed.
+pub fn target_dir() -> Result<PathBuf, String> {
+    let mut command = cargo();
+    command.args(["metadata", "--format-version", "1", "--no-deps"]);
+    let out = command
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("could not run cargo metadata: {e}"))?;
+    if !out.status.success() {
+        return Err("cargo metadata failed".into());
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    json_string_field(&text, "target_directory")
+        .map(PathBuf::from)
+        .ok_or_else(|| "cargo metadata did not name a target directory".into())
+}
 
-/// Whether `args` ask for the section called by any of `names` (no section named: all).
-fn wants_section(args: &[String], names: &[&str]) -> bool {
-    let mut named = Vec::new();
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        if OPTIONS_WITH_VALUES.contains(&arg.as_str()) {
-            rest.next(); // `--images 3` names no section
-        } else if SECTION_NAMES.contains(&arg.as_str()) {
-            named.push(arg.as_str());
+/// The string value of the first `"field":"…"` in `json` (escapes `\\` and `\"` undone):
+/// enough for `cargo metadata`'s paths without a JSON parser.
+pub fn json_string_field(json: &str, field: &str) -> Option<String> {
+    let key = format!("\"{field}\":\"");
+    let start = json.find(&key)? + key.len();
+    let mut value = String::new();
+    let mut chars = json[start..].chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return Some(value),
+            '\\' => value.push(chars.next()?),
+            c => value.push(c),
         }
     }
-    named.is_empty() || named.iter().any(|a| names.contains(a))
-}
-
-/// The demo's options that take a value.
-const OPTIONS_WITH_VALUES: [&str; 4] = ["--runs", "--images", "--debug-naive-ms", "--compile-s"];
-
-/// Seconds to compile `solution-02` alone in `profile`, its dependencies already built.
-fn time_fresh_build(profile: &str) -> Result<f64, String> {
-    let mut clean = cargo();
-    clean.args([
-        "clean",
-        "--quiet",
-        "--package",
-        "solution-02",
-        "--profile",
-        profile,
-    ]);
-    stream(clean)?;
-    let mut deps = cargo();
-    // Build the dependencies first, so that only solution-02 itself is timed.
-    deps.args([
-        "build",
-        "--quiet",
-        "--package",
-        "ndarray",
-        "--package",
-        "rayon",
-        "--profile",
-        profile,
-    ]);
-    stream(deps)?;
-    let mut build = cargo();
-    build.args([
-        "build",
-        "--quiet",
-        "--package",
-        "solution-02",
-        "--profile",
-        profile,
-    ]);
-    let start = std::time::Instant::now();
-    stream(build)?;
-    Ok(start.elapsed().as_secs_f64())
-}
-
-/// Builds the demo unoptimised and runs its naive-smooth probe: `median,min,max` in ms.
-fn probe_debug_naive() -> Result<String, String> {
-    let mut build = cargo();
-    build.args(["build", "--quiet", "--package", "demo", "--profile", "dev"]);
-    stream(build)?;
-    let binary = workspace_root().join("target/debug/demo");
-    let mut probe = Command::new(&binary);
-    probe.arg("--probe-smooth-naive");
-    let out = capture(probe)?;
-    let numbers: Vec<&str> = out.text.split_whitespace().collect();
-    if !out.success || numbers.len() != 3 {
-        return Err(format!("the debug probe failed:\n{}", out.text));
-    }
-    Ok(numbers.join(","))
+    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn args(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| s.to_string()).collect()
+    #[test]
+    fn reads_a_string_field() {
+        let json = r#"{"packages":[],"target_directory":"/tmp/a \"b\"\\c","version":1}"#;
+        assert_eq!(
+            json_string_field(json, "target_directory").as_deref(),
+            Some("/tmp/a \"b\"\\c")
+        );
+        assert_eq!(json_string_field(json, "missing"), None);
     }
 
     #[test]
-    fn sections_are_found_among_options() {
-        assert!(wants_section(&args(&[]), &["02"]));
-        assert!(wants_section(&args(&["--runs", "5"]), &["02"]));
-        assert!(wants_section(&args(&["smooth"]), &["02", "smooth"]));
-        assert!(!wants_section(&args(&["01"]), &["02"]));
-        assert!(!wants_section(
-            &args(&["--images", "3", "01"]),
-            &["03", "3"]
-        ));
-        assert!(wants_section(&args(&["--images", "3"]), &["02"]));
+    fn the_target_directory_is_cargo_s() {
+        let dir = target_dir().expect("cargo metadata works in the workspace");
+        assert!(dir.is_absolute(), "{}", dir.display());
     }
 }

@@ -38,6 +38,12 @@ impl Section {
             .join(format!("{}.md", self.dir_name()))
     }
 
+    /// The harness module holding this section's checks: the slug with `_` for `-`
+    /// (`local-cluster` → `local_cluster`).
+    pub fn harness_module(&self) -> String {
+        self.slug.replace('-', "_")
+    }
+
     /// The harness's mutant tests for this section: `harness/tests/mutants_<slug>.rs`.
     pub fn mutants_test(&self) -> String {
         format!("mutants_{}", self.slug.replace('-', "_"))

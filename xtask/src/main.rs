@@ -1,33 +1,68 @@
-//! The course's tooling. `cargo xtask help` lists the commands.
+//! The course's tooling: `cargo xtask verify`, `cargo xtask demo`. `cargo xtask --help`
+//! lists the commands.
 
 mod book;
 mod cargo;
 mod course;
+mod progress;
+mod rules;
 mod stubs;
 mod verify;
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 
-const HELP: &str = "\
-cargo xtask <command>
+use clap::{Parser, Subcommand};
 
-  demo [ARGS…]   the main demonstration: every section's variants, timed (release build);
-                 ARGS go to the demo, e.g. `cargo xtask demo 01 --runs 21`
-  verify         prove the course is sound: solutions pass, stubs fail with guidance,
-                 mutants are rejected, stubs + solution bodies pass, no todo! in solutions,
-                 chapters match exercises, book includes resolve, `mdbook build` succeeds
-  help           this text";
+/// The course's tooling.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The main demonstration: every section's variants, timed (an optimised build).
+    /// Everything after `demo` goes to the demo: `cargo xtask demo 01 --runs 21`,
+    /// `cargo xtask demo --help`.
+    Demo {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<OsString>,
+    },
+    /// Prove the course is sound: solutions pass, stubs fail with guidance, mutants are
+    /// rejected, stubs + solution bodies pass, no exercise links its answers, chapters match
+    /// exercises, book includes resolve, `mdbook build` succeeds.
+    Verify,
+    /// The tutorial's Python beside the course's Rust, alternating in one run (needs
+    /// `python/setup-venv` first). Everything after `compare` goes to it:
+    /// `cargo xtask compare --quick`, `cargo xtask compare --help`.
+    Compare {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<OsString>,
+    },
+    /// Where you stand: each exercise's checks, run quietly, one row per section with the
+    /// next failing check and the first line of its message.
+    Progress {
+        /// Also run the timing checks (seconds each; run them once the others pass).
+        #[arg(long)]
+        timing: bool,
+    },
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("demo") => cargo::run_demo(&args[1..]),
-        Some("verify") => verify::run(),
-        Some("help" | "-h" | "--help") | None => {
-            println!("{HELP}");
-            Ok(())
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Demo { args } => cargo::run_demo(&args),
+        Command::Compare { args } => {
+            let mut with_command = vec![OsString::from("compare")];
+            with_command.extend(args);
+            cargo::run_demo(&with_command)
         }
-        Some(other) => Err(format!("unknown command '{other}'\n\n{HELP}")),
+        Command::Verify => verify::run(),
+        Command::Progress { timing } => course::sections(&cargo::workspace_root())
+            .and_then(|sections| progress::run(&sections, timing)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -8,6 +8,7 @@ use std::process::Command;
 use crate::book;
 use crate::cargo::{capture, cargo, workspace_root};
 use crate::course::{self, Section};
+use crate::rules;
 use crate::stubs;
 
 /// A step's one-line summary, or every problem it found.
@@ -32,6 +33,22 @@ pub fn run() -> Result<(), String> {
         (
             "every check group has a mutant that proves it can fail",
             Box::new(|| mutants_cover_groups(&sections)),
+        ),
+        (
+            "each section macro instantiates every check its module defines",
+            Box::new(|| macros_list_every_check(&root, &sections)),
+        ),
+        (
+            "timing checks, and only they, wait to be asked for",
+            Box::new(|| only_timing_checks_are_ignored(&sections)),
+        ),
+        (
+            "no exercise depends on its own section's solution",
+            Box::new(|| rules::exercises_do_not_link_their_answers(&sections)),
+        ),
+        (
+            "every `book §N.M \"Title\"` pointer names a real heading",
+            Box::new(|| rules::book_pointers_resolve(&root)),
         ),
         (
             "pristine stubs fail every check with a todo! naming the book",
@@ -85,11 +102,21 @@ fn solutions_pass(sections: &[Section]) -> StepResult {
     for s in sections {
         command.args(["--package", &s.solution_package()]);
     }
+    // Timing checks are ignored by default (see harness::instantiate_checks!): include them,
+    // and show their measurements, which libtest hides for a passing test.
+    command.args(["--", "--include-ignored", "--show-output"]);
     let out = capture(command).map_err(|e| vec![e])?;
     let passed = count_passed(&out.text);
     if out.success {
+        let timings: Vec<&str> = out
+            .text
+            .lines()
+            .filter(|l| l.starts_with("timing:") || l.starts_with("NOT JUDGED"))
+            .collect();
         Ok(format!(
-            "{passed} tests passed (solutions, harness and its mutant tests)"
+            "{passed} tests passed (solutions with their timing checks, harness and its mutant \
+             tests)\n    {}",
+            timings.join("\n    ")
         ))
     } else {
         Err(vec![format!("tests failed:\n{}", tail(&out.text, 60))])
@@ -140,6 +167,64 @@ fn mutants_cover_groups(sections: &[Section]) -> StepResult {
     }
 }
 
+/// Timing checks are `#[ignore]`d by default and nothing else is: the learner's edit–test
+/// loop stays fast, and the timing checks run only when asked for.
+fn only_timing_checks_are_ignored(sections: &[Section]) -> StepResult {
+    let mut problems = Vec::new();
+    let mut timing = 0;
+    for s in sections {
+        let package = s.exercise_package();
+        let all = list_tests(&package, Some("checks"))?;
+        let mut command = cargo();
+        command.args(["test", "--package", &package, "--test", "checks", "--"]);
+        command.args(["--list", "--ignored"]);
+        let out = capture(command).map_err(|e| vec![e])?;
+        let ignored = stubs::listed_tests(&out.text);
+        for check in &all {
+            let is_timing = stubs::group(check) == "timing";
+            match (is_timing, ignored.contains(check)) {
+                (true, true) => timing += 1,
+                (true, false) => problems.push(format!("{package}: {check} runs by default")),
+                (false, true) => problems.push(format!("{package}: {check} is ignored")),
+                (false, false) => {}
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(format!(
+            "{timing} timing checks ignored by default, nothing else"
+        ))
+    } else {
+        Err(problems)
+    }
+}
+
+fn macros_list_every_check(root: &Path, sections: &[Section]) -> StepResult {
+    let mut problems = Vec::new();
+    let mut listed = 0;
+    for s in sections {
+        let text = rules::module_text(root, s).map_err(|e| vec![e])?;
+        let defined = rules::defined_checks(&text);
+        let instantiated = list_tests(&s.exercise_package(), Some("checks"))?;
+        listed += defined.len();
+        for missing in rules::unlisted_checks(&defined, &instantiated) {
+            problems.push(format!(
+                "section {}: harness::{}::{missing} is defined but its section macro does \
+                 not instantiate it, so it never runs",
+                s.dir_name(),
+                s.harness_module()
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(format!(
+            "{listed} checks, each instantiated by its section macro"
+        ))
+    } else {
+        Err(problems)
+    }
+}
+
 fn stubs_fail(sections: &[Section]) -> StepResult {
     let mut problems = Vec::new();
     let mut total = 0;
@@ -154,6 +239,8 @@ fn stubs_fail(sections: &[Section]) -> StepResult {
             "--test",
             "checks",
             "--no-fail-fast",
+            "--",
+            "--include-ignored",
         ]);
         let out = capture(command).map_err(|e| vec![e])?;
         if out.success {
@@ -188,7 +275,8 @@ fn stubs_fail(sections: &[Section]) -> StepResult {
 /// Copies the workspace to a scratch directory, replaces every stub file that still holds a
 /// `todo!` with the solution's file of the same name, and runs the exercise's checks there.
 fn pasted_solutions_pass(root: &Path, sections: &[Section]) -> StepResult {
-    let scratch = root.join("target/xtask-pasted");
+    let target = crate::cargo::target_dir().map_err(|e| vec![e])?;
+    let scratch = target.join("xtask-pasted");
     let _ = fs::remove_dir_all(&scratch);
     copy_tree(root, &scratch).map_err(|e| vec![format!("copying the workspace: {e}")])?;
     let mut problems = Vec::new();
@@ -218,8 +306,9 @@ fn pasted_solutions_pass(root: &Path, sections: &[Section]) -> StepResult {
             .current_dir(&scratch)
             // Reuse the compiled dependencies; the copied workspace crates get their own
             // artifacts because their paths differ.
-            .env("CARGO_TARGET_DIR", root.join("target"))
-            .args(["test", "--package", &s.exercise_package()]);
+            .env("CARGO_TARGET_DIR", &target)
+            .args(["test", "--package", &s.exercise_package()])
+            .args(["--", "--include-ignored"]);
         let out = capture(command).map_err(|e| vec![e])?;
         if !out.success {
             problems.push(format!(
@@ -289,7 +378,8 @@ fn book_is_consistent(root: &Path, sections: &[Section]) -> StepResult {
     for name in course::names_in(&src).map_err(|e| vec![e])? {
         if name.ends_with(".md") {
             checked += 1;
-            problems.extend(book::check_includes(&src.join(name)));
+            problems.extend(book::check_includes(&src.join(&name)));
+            problems.extend(book::check_solutions_hidden(&src.join(&name)));
         }
     }
     if problems.is_empty() {

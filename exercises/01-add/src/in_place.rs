@@ -4,9 +4,11 @@ use ndarray::{ArrayView1, ArrayViewMut1};
 
 use crate::AddError;
 
+// ANCHOR: add_into
 /// Adds `x` and `y` into `out`, allocating nothing.
 ///
-/// Errors: [`AddError::LengthMismatch`] or [`AddError::OutputLengthMismatch`], checked
+/// # Errors
+/// [`AddError::LengthMismatch`] or [`AddError::OutputLengthMismatch`], checked
 /// before anything is written, so `out` is untouched on error. Overflow wraps.
 pub fn add_into(
     x: ArrayView1<i64>,
@@ -14,8 +16,8 @@ pub fn add_into(
     out: ArrayViewMut1<i64>,
 ) -> Result<(), AddError> {
     todo!(
-        "add_into: check both lengths first (AddError::require_output_length too), then write \
-         each sum into `out` with ndarray::Zip::from(out).and(&x).and(&y).for_each(...) — \
-         book §1.4 \"In place: no allocation\" (book/src/01-add.md)"
+        "add_into: write x + y into `out`, allocating nothing and leaving `out` untouched \
+         on error — book §1.4 \"In place: no allocation\" (book/src/01-add.md)"
     )
 }
+// ANCHOR_END: add_into

@@ -4,6 +4,7 @@ use ndarray::{ArrayView1, ArrayViewMut1};
 
 use crate::AddError;
 
+// ANCHOR: par_add_into
 /// [`add_into`](crate::add_into), with the work split across rayon's thread pool.
 ///
 /// Same contract and errors as `add_into`; the result must not depend on the thread count.
@@ -13,7 +14,8 @@ pub fn par_add_into(
     out: ArrayViewMut1<i64>,
 ) -> Result<(), AddError> {
     todo!(
-        "par_add_into: the same as add_into, but end the Zip with .par_for_each(...) (ndarray's \
-         `rayon` feature is enabled) — book §1.5 \"A second core\" (book/src/01-add.md)"
+        "par_add_into: add_into, with the elements shared between rayon's threads — book \
+         §1.5 \"A second core\" (book/src/01-add.md)"
     )
 }
+// ANCHOR_END: par_add_into

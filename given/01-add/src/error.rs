@@ -18,7 +18,10 @@ pub enum AddError {
 }
 
 impl AddError {
-    /// Returns the common length of `x` and `y`, or [`AddError::LengthMismatch`].
+    /// Returns the common length of `x` and `y`.
+    ///
+    /// # Errors
+    /// [`AddError::LengthMismatch`] when they differ.
     pub fn require_equal_lengths(x: usize, y: usize) -> Result<usize, AddError> {
         if x == y {
             Ok(x)
@@ -28,6 +31,9 @@ impl AddError {
     }
 
     /// Checks that an output buffer of length `out` fits inputs of length `inputs`.
+    ///
+    /// # Errors
+    /// [`AddError::OutputLengthMismatch`] when they differ.
     pub fn require_output_length(inputs: usize, out: usize) -> Result<(), AddError> {
         if inputs == out {
             Ok(())

@@ -26,6 +26,9 @@ pub trait PyObject: fmt::Debug + Send + Sync {
 
     /// The `+` operator (CPython's `nb_add` slot): inspects `other`'s type at run time and
     /// allocates a new object for the result.
+    ///
+    /// # Errors
+    /// [`TypeError`] when the two types cannot be added (an `int` and a `str`).
     fn add(&self, other: &dyn PyObject) -> Result<Box<dyn PyObject>, TypeError>;
 
     /// Lets the callee of [`PyObject::add`] find out what `other` really is.

@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use super::{BOOK_FFT, Complex64, PipelineApi};
 use crate::check::with_panic_context;
 use crate::compare::{Tolerance, compare};
-use crate::images::seeded_image;
+use crate::data::seeded_image;
 use crate::properties;
 
 /// The learner's `Fft2` planned for the image's own shape, applied once.

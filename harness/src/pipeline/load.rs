@@ -1,4 +1,5 @@
-//! §3.1: `load_eo_data`, against the documented seeded recipe ([`seeded_image`]).
+//! §3.1: `load_eo_data`, against the documented seeded recipe
+//! ([`seeded_image`](crate::data::seeded_image), written once in the `measure` crate).
 
 use ndarray::Array2;
 use proptest::collection::vec;
@@ -6,7 +7,7 @@ use proptest::collection::vec;
 use super::{BOOK_LOAD, PipelineApi};
 use crate::check::with_panic_context;
 use crate::compare::{Tolerance, compare};
-use crate::images::seeded_image;
+use crate::data::seeded_image;
 use crate::properties;
 
 pub(super) fn load(api: &PipelineApi, index: u64, shape: (usize, usize)) -> Array2<f64> {

@@ -119,8 +119,8 @@ macro_rules! pipeline_checks {
             properties_runs_agree_for_any_thread_count,
             mechanism_runs_use_the_threads_they_should,
             mechanism_parallel_run_peak_memory_alone,
-            snapshot_image_zero,
-            timing_parallel_vs_sequential,
+            snapshot_image_zero;
+            timing: timing_parallel_vs_sequential,
         );
     };
 }

@@ -7,7 +7,8 @@ use crate::AddError;
 // ANCHOR: add_into
 /// Adds `x` and `y` into `out`, allocating nothing.
 ///
-/// Errors: [`AddError::LengthMismatch`] or [`AddError::OutputLengthMismatch`], checked
+/// # Errors
+/// [`AddError::LengthMismatch`] or [`AddError::OutputLengthMismatch`], checked
 /// before anything is written, so `out` is untouched on error. Overflow wraps.
 ///
 /// Cost: the same reads and writes as [`vectorised_add`](crate::vectorised_add), minus the

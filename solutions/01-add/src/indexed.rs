@@ -9,7 +9,8 @@ use crate::AddError;
 /// type tags, no virtual calls. `x[i]` is still bounds-checked and `push` still checks the
 /// capacity on every element, which usually keeps the compiler from using SIMD here.
 ///
-/// Errors: [`AddError::LengthMismatch`]. Overflow wraps.
+/// # Errors
+/// [`AddError::LengthMismatch`]. Overflow wraps.
 ///
 /// ```
 /// assert_eq!(solution_01::indexed_add(&[1, i64::MAX], &[2, 1]), Ok(vec![3, i64::MIN]));

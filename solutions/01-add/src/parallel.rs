@@ -7,10 +7,14 @@ use crate::AddError;
 // ANCHOR: par_add_into
 /// [`add_into`](crate::add_into), with the index range split across rayon's thread pool.
 ///
-/// Same contract and errors as `add_into`. Each thread adds its own contiguous chunk, so
+/// Same contract as `add_into`. Each thread adds its own contiguous chunk, so
 /// the result is identical whatever the number of threads. An add does one arithmetic
 /// operation per 24 bytes moved, so a second core helps only as far as it brings more
 /// memory bandwidth with it (book §1.5 measures how far that is on this machine).
+///
+/// # Errors
+/// As `add_into`: [`AddError::LengthMismatch`] or [`AddError::OutputLengthMismatch`],
+/// before anything is written.
 ///
 /// ```
 /// use ndarray::{array, Array1};

@@ -10,7 +10,8 @@ use crate::AddError;
 /// `Zip` walks both inputs in lock-step; for contiguous inputs the inner loop runs over
 /// plain slices with no bounds checks, and the compiler turns it into SIMD adds.
 ///
-/// Errors: [`AddError::LengthMismatch`] (no broadcasting, unlike `&x + &y` in ndarray).
+/// # Errors
+/// [`AddError::LengthMismatch`] (no broadcasting, unlike `&x + &y` in ndarray).
 /// Overflow wraps. Cost: one read of each input, one write of the output, plus allocating
 /// the output (whose pages the operating system must fault in on first touch).
 ///

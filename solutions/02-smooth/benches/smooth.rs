@@ -18,7 +18,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use harness::images::seeded_image;
+use measure::seeded_image;
 use solution_02::{TUTORIAL_SHAPE, smooth_naive, smooth_optimised, smooth_parallel};
 
 const BYTES_PER_PIXEL: u64 = 16;

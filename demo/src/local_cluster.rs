@@ -1,42 +1,45 @@
 //! Section 04 of the demonstration: the local cluster's per-task cost, then section 03's
-//! pipeline on the cluster with a progress bar and the dashboard, against the sequential
-//! and rayon runs, and the task-stream picture written at the end.
+//! pipeline on the cluster with a progress bar, against the sequential and rayon runs, and
+//! the task-stream picture written at the end. One cluster serves the whole section, so its
+//! dashboard stays open from the first table to the last (and, with `--hold`, after it).
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use harness::timing::{Sample, format_duration, measure};
+use measure::{Sample, format_duration, measure};
 use solution_03::{PipelineConfig, ProgressMode, TUTORIAL_SHAPE, run_parallel, run_sequential};
 use solution_04::{LocalCluster, local_cluster, run_on_cluster};
 
+use crate::report::Report;
 use crate::table::Table;
 
 const WAIT: Duration = Duration::from_secs(120);
 /// Tasks in the throughput row.
 const MANY: u64 = 100_000;
 
-/// Where the task-stream picture goes: `target/demo/task-stream-04.svg`.
+/// Where the task-stream picture goes: `<cargo's target dir>/demo/task-stream-04.svg`.
 pub fn picture_path() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-            demo.parent()
-                .map_or(demo.clone(), |root| root.join("target"))
-        });
-    target.join("demo").join("task-stream-04.svg")
+    crate::paths::target_dir()
+        .join("demo")
+        .join("task-stream-04.svg")
 }
 
-/// Times the cluster's overhead and prints the table.
-pub fn run(runs: usize, images: u64) {
+/// Times the cluster's overhead and the pipeline on it, and prints the tables. With `hold`,
+/// keeps the dashboard open afterwards until Enter is pressed.
+pub fn run(runs: usize, images: u64, hold: bool) -> Report {
     let workers = LocalCluster::default_workers();
-    println!("Section 04 — a local cluster: {workers} worker threads (the machine's cores)");
+    let mut report = Report::start(
+        "04",
+        &format!("Section 04 — a local cluster: {workers} worker threads (the machine's cores)"),
+    );
     let cluster = local_cluster(workers).expect("a cluster of at least one worker");
-    match cluster.start_dashboard() {
-        Ok(url) => println!("Dashboard: {url}  (open it while the demo runs)\n"),
+    let dashboard = cluster.start_dashboard();
+    match &dashboard {
+        Ok(url) => println!("Dashboard: {url}  (open until the section ends)\n"),
         Err(e) => println!("(no dashboard: {e})\n"),
     }
     let client = cluster.client();
+    let watch = measure::LoadWatch::start();
 
     // ANCHOR: overhead
     let round_trip = measure(100, runs.max(200), || {
@@ -64,34 +67,39 @@ pub fn run(runs: usize, images: u64) {
         format_duration(many.max()),
         format_duration(many.median() / MANY as u32),
     ]);
-    println!("{table}");
-    println!(
-        "Dask on this machine (design notes): ~1.8 ms of scheduler CPU per task; the goal here is\n\
-         ≤ 20 µs per task.\n"
-    );
+    report.table(&table, &watch);
+    drop(client);
 
+    pipeline(&mut report, &cluster, images, runs.min(3));
+    if hold && let Ok(url) = &dashboard {
+        println!("The dashboard stays open at {url} — press Enter (or Ctrl-C) to close it.");
+        let _ = std::io::stdin().read_line(&mut String::new());
+    }
     cluster.close();
-    pipeline(workers, images, runs.min(3));
+    println!();
+    report
 }
 
 /// The tutorial's last cell: `images` images through load → smooth → fft2 → save on the
 /// cluster, with a progress bar and the dashboard; then the same images sequentially and
 /// with rayon (section 03). The three alternate over `rounds` rounds (the order reversed
 /// every round) and the table shows medians, so a busy machine hits all three alike.
-fn pipeline(workers: usize, images: u64, rounds: usize) {
-    println!(
+fn pipeline(report: &mut Report, cluster: &LocalCluster, images: u64, rounds: usize) {
+    let workers = cluster.workers();
+    report.say(&format!(
         "The pipeline on the cluster: {images} images of 1000 x 1000, 4 tasks each, {workers} \
-         workers;\n{rounds} rounds of cluster, rayon and sequential runs in alternating order."
-    );
+         workers; {rounds} rounds of cluster, rayon and sequential runs in alternating order."
+    ));
     // As in section 03's demo (book §3.4): keep freed memory instead of paying ~10,000 page
     // faults per image. Process-wide, so all three runs get it. `DEMO_MALLOC=default` skips
     // it (when section 04 runs alone), to see the page-fault-bound pipeline.
     let kept = std::env::var("DEMO_MALLOC").as_deref() != Ok("default")
         && solution_03::keep_freed_memory();
-    println!(
+    report.say(&format!(
         "glibc keeps freed memory (book §3.4): {}",
         if kept { "yes" } else { "no" }
-    );
+    ));
+    let watch = measure::LoadWatch::start();
     let shown = PipelineConfig::new(images, TUTORIAL_SHAPE).with_progress(ProgressMode::Auto);
     let quiet = PipelineConfig::new(images, TUTORIAL_SHAPE);
     let mut walls: [Vec<Duration>; 3] = [Vec::new(), Vec::new(), Vec::new()];
@@ -102,7 +110,6 @@ fn pipeline(workers: usize, images: u64, rounds: usize) {
         Some(e) => all_identical &= *e == checksums,
         None => expected = Some(checksums),
     };
-    let mut picture = None;
     for round in 0..rounds {
         let order = if round % 2 == 0 { [2, 1, 0] } else { [0, 1, 2] };
         for which in order {
@@ -119,26 +126,15 @@ fn pipeline(workers: usize, images: u64, rounds: usize) {
                     same(report.checksums());
                 }
                 _ => {
-                    let cluster = local_cluster(workers).expect("a cluster");
-                    let config = if round == 0 {
-                        match cluster.start_dashboard() {
-                            Ok(url) => println!("Dashboard: {url}  (open it while the run goes)"),
-                            Err(e) => println!("(no dashboard: {e})"),
-                        }
-                        &shown
-                    } else {
-                        &quiet
-                    };
+                    let config = if round == 0 { &shown } else { &quiet };
                     // ANCHOR: pipeline_run
-                    let run = run_on_cluster(&cluster, config, WAIT * 10).unwrap_or_else(|e| {
+                    let run = run_on_cluster(cluster, config, WAIT * 10).unwrap_or_else(|e| {
                         eprintln!("demo: the pipeline on the cluster failed: {e}");
                         std::process::exit(1);
                     });
                     // ANCHOR_END: pipeline_run
-                    cluster.close();
                     walls[2].push(run.wall);
                     same(run.checksums);
-                    picture = Some(cluster);
                 }
             }
             if let (Some(before), Some(after)) = (faults_before, minor_faults()) {
@@ -176,18 +172,13 @@ fn pipeline(workers: usize, images: u64, rounds: usize) {
             faults_per_image,
         ]);
     }
-    println!("{table}");
-    println!(
+    report.table(&table, &watch);
+    report.say(&format!(
         "Checksums of all {images} images identical in every run: {}.",
         if all_identical { "yes" } else { "NO" }
-    );
+    ));
     println!(
-        "Dask on this machine (design notes): LocalCluster 33-35 ms per image; 2 plain\n\
-         processes 21 ms per image; sequential numpy 31-44 ms per image."
-    );
-    let Some(cluster) = picture else { return };
-    println!(
-        "Busy time per worker in the last cluster run: {}.",
+        "Busy time per worker over the section: {}.",
         cluster
             .busy_time()
             .iter()
@@ -199,9 +190,9 @@ fn pipeline(workers: usize, images: u64, rounds: usize) {
     let written = std::fs::create_dir_all(path.parent().expect("a parent"))
         .and_then(|()| cluster.write_task_stream_svg(&path));
     match written {
-        Ok(()) => println!("Task stream: {}\n", path.display()),
+        Ok(()) => println!("Task stream: {}", path.display()),
         Err(e) => println!(
-            "(could not write the task stream to {}: {e})\n",
+            "(could not write the task stream to {}: {e})",
             path.display()
         ),
     }

@@ -1,29 +1,16 @@
 //! Section 02 of the demonstration: the tutorial's numba cells for the 3 × 3 smooth.
 
-use harness::images::seeded_image;
-use harness::timing::{Sample, format_duration, measure};
+use measure::seeded_image;
+use measure::{Sample, format_duration, measure};
 use solution_02::{TUTORIAL_SHAPE, smooth_naive, smooth_optimised, smooth_parallel};
 
+use crate::report::Report;
 use crate::table::Table;
+
+mod outside;
 
 /// Bytes a smooth must move at the least: read each input pixel, write each output pixel.
 const BYTES_PER_PIXEL: f64 = 16.0;
-
-/// numba's steady-state time for the tutorial's smooth on the course machine (design notes).
-const NUMBA_STEADY_STATE_S: f64 = 9.4e-3;
-
-/// Single-thread STREAM add bandwidth on the course machine (design notes).
-const STREAM_ONE_THREAD_BYTES_PER_S: f64 = 14.4e9;
-
-/// What `cargo xtask demo` measured outside this process: the naive loop in an unoptimised
-/// build, and how long the compiler took.
-#[derive(Debug, Clone, Default)]
-pub struct Outside {
-    /// Median, min and max of `smooth_naive` in a debug build, in milliseconds.
-    pub debug_naive_ms: Option<(f64, f64, f64)>,
-    /// Seconds to compile `solution-02` alone, optimised and unoptimised.
-    pub compile_s: Option<(f64, f64)>,
-}
 
 /// Times `smooth_naive` on the tutorial image and prints `median min max` in milliseconds:
 /// what `cargo xtask demo` runs in a debug build of this binary.
@@ -34,11 +21,28 @@ pub fn probe_naive(runs: usize) {
     println!("{} {} {}", ms(s.median()), ms(s.min()), ms(s.max()));
 }
 
-pub fn run(runs: usize, outside: &Outside) {
+/// Times every variant on the tutorial's image (and, with `build_timing`, the compiler and an
+/// unoptimised build) and prints the table.
+pub fn run(runs: usize, build_timing: bool) -> Report {
     let (rows, cols) = TUTORIAL_SHAPE;
-    println!("Section 02 — unoptimised vs optimised smooth: a 3×3 mean over a {rows}×{cols} image");
-    println!("Each variant: 2 warm-up calls, then the median of {runs} timed calls.\n");
+    let mut report = Report::start(
+        "02",
+        &format!(
+            "Section 02 — unoptimised vs optimised smooth: a 3×3 mean over a {rows}×{cols} image"
+        ),
+    );
+    let outside = if build_timing {
+        outside::measure_outside()
+    } else {
+        outside::Outside::default()
+    };
+    report.say(&format!(
+        "Each variant: 2 warm-up calls, then the median of {runs} timed calls. The last row is \
+         no smooth: it copies the image once, the least any smooth must read and write."
+    ));
+    let watch = measure::LoadWatch::start();
     let image = seeded_image(0, TUTORIAL_SHAPE);
+    let mut copy = image.clone();
     let pixels = (rows * cols) as f64;
 
     let mut rows_out: Vec<(String, f64, f64, f64)> = Vec::new();
@@ -49,9 +53,9 @@ pub fn run(runs: usize, outside: &Outside) {
             min / 1e3,
             max / 1e3,
         )),
-        None => {
-            println!("(no debug-build measurement: run through `cargo xtask demo` to get one)\n")
-        }
+        None => println!(
+            "(no unoptimised-build row: it needs `cargo xtask demo` without --no-build-timing)"
+        ),
     }
     let optimised: Vec<(&str, Sample)> = vec![
         (
@@ -65,6 +69,10 @@ pub fn run(runs: usize, outside: &Outside) {
         (
             "smooth_parallel (rayon rows)",
             measure(2, runs, || smooth_parallel(image.view())),
+        ),
+        (
+            "copy, the floor (read + write once)",
+            measure(2, runs, || copy.assign(&image)),
         ),
     ];
     for (name, s) in &optimised {
@@ -99,29 +107,20 @@ pub fn run(runs: usize, outside: &Outside) {
             format!("{:.1}", BYTES_PER_PIXEL * pixels / median / 1e9),
         ]);
     }
-    println!("{table}");
+    report.table(&table, &watch);
     let optimised_s = optimised[1].1.median().as_secs_f64();
-    let numba_goal = NUMBA_STEADY_STATE_S / 5.0;
-    let memory_goal = 2.0 * BYTES_PER_PIXEL * pixels / STREAM_ONE_THREAD_BYTES_PER_S;
-    let verdict = |met: bool| if met { "met" } else { "NOT met" };
-    println!(
-        "Goal: smooth_optimised at least 5x faster than numba (<= {}): {}; within 2x of the time\n\
-         needed just to read and write the image at 14.4 GB/s (<= {}): {}.\n",
-        format_duration(std::time::Duration::from_secs_f64(numba_goal)),
-        verdict(optimised_s <= numba_goal),
-        format_duration(std::time::Duration::from_secs_f64(memory_goal)),
-        verdict(optimised_s <= memory_goal),
-    );
+    let floor_s = optimised[3].1.median().as_secs_f64();
+    report.say(&format!(
+        "smooth_optimised takes {:.2}x the time of one read and write of the image.",
+        optimised_s / floor_s
+    ));
     if let Some((release, dev)) = outside.compile_s {
-        println!(
+        report.say(&format!(
             "Compiling solution-02 alone (dependencies already built): {release:.2} s optimised, \
-             {dev:.2} s unoptimised.\nThat is paid once, before the first call; numba pays ~0.6 s \
-             at the first call of every new process."
-        );
+             {dev:.2} s unoptimised. That is paid once, before the first call; numba pays its \
+             compilation at the first call of every new process (`cargo xtask compare` measures it)."
+        ));
     }
-    println!(
-        "Python on this machine (design notes): pure Python loop 1.07 s, numba 9.4 ms (first call\n\
-         ~0.6 s with compilation), scipy.ndimage.uniform_filter 6.7 ms. Reading 8 MB and writing\n\
-         8 MB at 14.4 GB/s (STREAM, one thread) takes 1.1 ms: the floor for any smooth.\n"
-    );
+    println!();
+    report
 }

@@ -1,0 +1,133 @@
+//! The rows of the table: which `steps.py` row each is, what the Rust side runs for it, and
+//! what the two sides do differently.
+
+/// One row of the table: the `steps.py` row key, a short label (the chart's), what the
+/// Rust side runs, and what the two sides do differently.
+pub struct RowSpec {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub rust: &'static str,
+    pub differs: &'static str,
+}
+
+/// Every row, in table order.
+pub const ROWS: &[RowSpec] = &[
+    RowSpec {
+        key: "add.list",
+        label: "add, list",
+        rust: "`naive_add` on boxed values",
+        differs: "Rust models a list of boxed objects with dynamic `+`, without the \
+                  interpreter, reference counts or big integers",
+    },
+    RowSpec {
+        key: "add.numpy",
+        label: "add X + Y",
+        rust: "`vectorised_add`",
+        differs: "same work: 4M int64 adds into a new array. numpy asks Linux for 2 MiB \
+                  pages for large arrays (madvise); Rust's `Vec` gets 4 KiB pages unless \
+                  transparent huge pages are `always`",
+    },
+    RowSpec {
+        key: "add.inplace",
+        label: "add, in place",
+        rust: "`add_into`",
+        differs: "same work, into an existing array; the same 2 MiB vs 4 KiB pages",
+    },
+    RowSpec {
+        key: "smooth.first",
+        label: "smooth, 1st call",
+        rust: "`smooth_optimised`, first call in the process",
+        differs: "numba compiles on the first call of every process; Rust compiled at build \
+                  time. Rust has one sample (only round 1 is a first call)",
+    },
+    RowSpec {
+        key: "smooth.steady",
+        label: "smooth",
+        rust: "`smooth_optimised`",
+        differs: "tutorial: `// 9` (floor, so 0.0 for pixels in [0, 1)) and borders left \
+                  as `np.empty_like` garbage; Rust: true mean, borders over the clipped window",
+    },
+    RowSpec {
+        key: "smooth.library",
+        label: "uniform_filter",
+        rust: "`smooth_optimised`",
+        differs: "both a true mean; scipy reflects the image at the borders, Rust averages \
+                  the clipped window",
+    },
+    RowSpec {
+        key: "fft2",
+        label: "fft2",
+        rust: "`Fft2::forward`, planned once",
+        differs: "numpy (pocketfft) transforms the real image as complex; Rust uses real \
+                  row transforms and Hermitian symmetry. Same complex128 output layout",
+    },
+    RowSpec {
+        key: "pipeline",
+        label: "pipeline / image",
+        rust: "`run_sequential`",
+        differs: "pixels: numpy's MT19937 vs xoshiro256++; smooth and FFT as in the rows \
+                  above; Rust keeps freed memory (book §3.4) unless `--malloc-default`, Python \
+                  uses malloc's defaults but 2 MiB pages (numpy's madvise), so far fewer \
+                  page faults per fresh array than Rust's 4 KiB pages",
+    },
+    RowSpec {
+        key: "dask.startup",
+        label: "cluster start",
+        rust: "`local_cluster(cores)`",
+        differs: "Dask starts a scheduler and one worker process per core; the course's \
+                  cluster starts threads in this process",
+    },
+    RowSpec {
+        key: "dask.submit",
+        label: "submit / image",
+        rust: "`submit_image` ×N + `fire_and_forget`",
+        differs: "time until the submit loop returns (the tutorial's `%%time`), not until \
+                  the work is done; Dask sends each task to the scheduler process",
+    },
+    RowSpec {
+        key: "dask.done",
+        label: "cluster / image",
+        rust: "the same loop, then `wait`",
+        differs: "until every task is done. Dask: worker processes, results serialised when \
+                  they move; Rust: threads sharing memory",
+    },
+];
+
+/// The row spec's own key for a `steps.py` key. Errors: a key this program does not know
+/// (`steps.py` and `compare` out of step).
+pub fn row_key(key: &str) -> Result<&'static str, String> {
+    ROWS.iter()
+        .find(|r| r.key == key)
+        .map(|r| r.key)
+        .ok_or_else(|| format!("python/steps.py reported a row '{key}' that compare does not know"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_python_row_is_an_error_not_a_new_row() {
+        assert_eq!(row_key("fft2"), Ok("fft2"));
+        let error = row_key("fft3").unwrap_err();
+        assert!(error.contains("'fft3'"), "{error}");
+    }
+
+    #[test]
+    fn every_row_that_steps_py_can_report_is_known_and_the_other_way_round() {
+        let script = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../python/steps.py"),
+        )
+        .expect("python/steps.py");
+        // Every row steps.py makes starts with `row("KEY"`.
+        let mut in_script: Vec<&str> = script
+            .split("row(\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        in_script.sort_unstable();
+        let mut in_table: Vec<&str> = ROWS.iter().map(|r| r.key).collect();
+        in_table.sort_unstable();
+        assert_eq!(in_script, in_table);
+    }
+}

@@ -1,0 +1,171 @@
+//! The Rust side: the course's reference solutions on the same workloads as `steps.py`,
+//! with the same number of timed samples per row.
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ndarray::{Array1, ArrayView1};
+use solution_03::{Fft2, PipelineConfig, Sink, TUTORIAL_SHAPE, load_eo_data, run_sequential};
+use solution_04::{LocalCluster, fire_and_forget, local_cluster, submit_image, wait};
+
+use super::{Step, Workload};
+
+/// Samples of one row: its key (as `steps.py` names the Python row) and seconds per call
+/// or per image.
+type Row = (&'static str, Vec<f64>);
+
+/// The tutorial's vector length: `2000*2000`.
+const ADD_LEN: usize = 2000 * 2000;
+
+/// Longest wait for one cluster run; only a hang reaches it.
+const CLUSTER_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// Seconds of `calls` timed calls of `f` after one untimed call (as `steps.py` does); each
+/// result is dropped inside the timing, like Python's.
+fn timed<R>(calls: u32, mut f: impl FnMut() -> R) -> Vec<f64> {
+    drop(black_box(f()));
+    (0..calls)
+        .map(|_| {
+            let start = Instant::now();
+            drop(black_box(f()));
+            start.elapsed().as_secs_f64()
+        })
+        .collect()
+}
+
+/// One round of `step`. `first_round` is the only round whose smooth call is the first
+/// of the process, so only it yields a "first call" sample. Errors: a failed run, named.
+pub fn run_step(step: Step, work: Workload, first_round: bool) -> Result<Vec<Row>, String> {
+    Ok(match step {
+        Step::Add => add(work),
+        Step::Smooth => smooth(work, first_round),
+        Step::Fft2 => {
+            let image = load_eo_data(0, TUTORIAL_SHAPE);
+            let fft = Fft2::new(TUTORIAL_SHAPE);
+            vec![("fft2", timed(work.repeats, || fft.forward(image.view())))]
+        }
+        Step::Pipeline => pipeline(work)?,
+        Step::Dask => cluster(work)?,
+    })
+}
+
+fn add(work: Workload) -> Vec<Row> {
+    // Two arrays, as in the tutorial (X and Y): one array twice would read half the memory.
+    let x: Vec<i64> = (0..ADD_LEN as i64).collect();
+    let y = x.clone();
+    let (xv, yv) = (ArrayView1::from(&x), ArrayView1::from(&y));
+    let (boxed_x, boxed_y) = (solution_01::py_list(&x), solution_01::py_list(&y));
+    let mut out = Array1::<i64>::zeros(ADD_LEN);
+    vec![
+        (
+            "add.list",
+            timed(work.slow_repeats(), || {
+                solution_01::naive_add(&boxed_x, &boxed_y)
+            }),
+        ),
+        (
+            "add.numpy",
+            timed(work.repeats, || solution_01::vectorised_add(xv, yv)),
+        ),
+        (
+            "add.inplace",
+            timed(work.repeats, || {
+                solution_01::add_into(xv, yv, out.view_mut())
+            }),
+        ),
+    ]
+}
+
+fn smooth(work: Workload, first_round: bool) -> Vec<Row> {
+    let image = load_eo_data(0, TUTORIAL_SHAPE);
+    let mut rows = Vec::new();
+    if first_round {
+        let start = Instant::now();
+        drop(black_box(solution_02::smooth_optimised(image.view())));
+        rows.push(("smooth.first", vec![start.elapsed().as_secs_f64()]));
+    }
+    let smooth = || solution_02::smooth_optimised(image.view());
+    rows.push(("smooth.steady", timed(work.repeats, smooth)));
+    // The same kernel again, timed separately, as the counterpart of scipy's filter.
+    rows.push(("smooth.library", timed(work.repeats, smooth)));
+    rows
+}
+
+fn pipeline(work: Workload) -> Result<Vec<Row>, String> {
+    let config = PipelineConfig::new(work.images, TUTORIAL_SHAPE);
+    // Like steps.py, no untimed run first: a run of many images is its own warm-up.
+    let per_image = (0..work.slow_repeats())
+        .map(|_| {
+            run_sequential(&config)
+                .map(|report| report.wall.as_secs_f64() / work.images as f64)
+                .map_err(|e| format!("the Rust sequential pipeline failed: {e}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(vec![("pipeline", per_image)])
+}
+
+/// The tutorial's last cell on the course's cluster, shaped like `steps.py`'s: start the
+/// cluster, one untimed run, then timed runs of the submit loop (every save future handed
+/// to `fire_and_forget` and also kept) and of the wait for all of them.
+fn cluster(work: Workload) -> Result<Vec<Row>, String> {
+    let failed = |e: solution_04::ClusterError| format!("the Rust cluster run failed: {e}");
+    let start = Instant::now();
+    let cluster = local_cluster(LocalCluster::default_workers()).map_err(failed)?;
+    let startup = start.elapsed().as_secs_f64();
+    let client = cluster.client();
+    let fft = Arc::new(Fft2::new(TUTORIAL_SHAPE));
+    let sink = Arc::new(Sink::Discard);
+    let submit_loop = || -> Result<(f64, f64), solution_04::ClusterError> {
+        let start = Instant::now();
+        let mut saves = Vec::with_capacity(work.images as usize);
+        for index in 0..work.images {
+            let future = submit_image(&client, index, TUTORIAL_SHAPE, &fft, &sink)?;
+            fire_and_forget(future.clone());
+            saves.push(future);
+        }
+        let submitted = start.elapsed().as_secs_f64();
+        wait(&saves, CLUSTER_TIMEOUT)?;
+        let done = start.elapsed().as_secs_f64();
+        for save in &saves {
+            save.result_timeout(Duration::ZERO)?;
+        }
+        Ok((submitted, done))
+    };
+    let runs = submit_loop().and_then(|_cold| {
+        (0..work.slow_repeats())
+            .map(|_| submit_loop())
+            .collect::<Result<Vec<_>, _>>()
+    });
+    cluster.close();
+    let runs = runs.map_err(failed)?;
+    let per_image = |secs: f64| secs / work.images as f64;
+    Ok(vec![
+        ("dask.startup", vec![startup]),
+        ("dask.submit", runs.iter().map(|r| per_image(r.0)).collect()),
+        ("dask.done", runs.iter().map(|r| per_image(r.1)).collect()),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::rows::row_key;
+
+    #[test]
+    fn every_step_gives_known_rows_with_positive_samples() {
+        let work = Workload {
+            repeats: 1,
+            images: 2,
+        };
+        for step in Step::ALL {
+            for (key, samples) in run_step(step, work, true).expect("the step runs") {
+                assert_eq!(row_key(key), Ok(key));
+                assert!(
+                    !samples.is_empty() && samples.iter().all(|&s| s > 0.0),
+                    "{key}"
+                );
+            }
+        }
+    }
+}
