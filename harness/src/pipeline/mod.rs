@@ -92,9 +92,11 @@ macro_rules! pipeline_api {
     }};
 }
 
-/// Instantiates every section 03 check as a `#[test]` for the crate `$krate`.
+/// Instantiates every section 03 check as a `#[test]` for the crate `$krate`, in the
+/// crate's `tests/checks.rs` (not a doctest: `verify` runs ignored doctests too, and this
+/// line only compiles where `exercise_03` is a dependency):
 ///
-/// ```ignore
+/// ```text
 /// harness::pipeline_checks!(exercise_03);
 /// ```
 #[macro_export]
