@@ -83,8 +83,40 @@ pub fn oracle(image: ArrayView2<f64>) -> Array2<f64> {
                 }
             }
         }
-        values.iter().sum::<f64>() / values.len() as f64
+        // From -0.0, the additive identity: a window of -0.0 has the mean -0.0.
+        values.iter().fold(-0.0, |sum, v| sum + v) / values.len() as f64
     })
+}
+
+/// The mean of each clipped window for pixels of any finite magnitude: every pixel is
+/// scaled by 1/16 (exact for normal numbers) before the sum and the mean scaled back, so
+/// no partial sum overflows. Also returns each window's largest magnitude (for the
+/// rounding tolerance).
+fn overflow_free_oracle(image: ArrayView2<f64>) -> (Array2<f64>, Array2<f64>) {
+    let scaled = image.mapv(|v| v / 16.0);
+    let mean = oracle(scaled.view()).mapv(|v| v * 16.0);
+    let (rows, cols) = image.dim();
+    let largest = Array2::from_shape_fn((rows, cols), |(i, j)| {
+        image
+            .slice(s![
+                i.saturating_sub(1)..(i + 2).min(rows),
+                j.saturating_sub(1)..(j + 2).min(cols)
+            ])
+            .iter()
+            .fold(0.0_f64, |m, v| m.max(v.abs()))
+    });
+    (mean, largest)
+}
+
+/// Rounding allowed at extreme magnitudes: a 9-term sum added in another order differs by
+/// at most ~8 ulps of the window's total magnitude (9 × its largest), so 2e-14 × largest
+/// (about 90 ulps) is generous and still far below any real mistake.
+const EXTREME_REL: f64 = 2e-14;
+
+/// Whether `actual` is `expected` to within [`EXTREME_REL`] of the window's largest
+/// magnitude (false when either is NaN).
+fn close_at_extremes(actual: f64, expected: f64, largest: f64) -> bool {
+    (actual - expected).abs() <= EXTREME_REL * largest
 }
 
 /// The three variants, so one check body serves each.
@@ -232,6 +264,21 @@ fn correctness(api: &SmoothApi, variant: Variant) {
             TOLERANCE,
         ));
     }
+
+    // Signed zero: a window of only -0.0 has the mean -0.0 (a sum started at 0.0 loses it).
+    let negative_zeros = Array2::from_elem((3, 4), -0.0);
+    let out = (variant.function(api))(negative_zeros.view());
+    if let Some(((i, j), v)) = out
+        .indexed_iter()
+        .find(|(_, v)| !(**v == 0.0 && v.is_sign_negative()))
+    {
+        panic!(
+            "{} on a 3×4 image of -0.0: output [{i}, {j}] = {v:?}, expected -0.0 (the mean of \
+             -0.0s keeps its sign; start the sum at -0.0, the additive identity, not 0.0)\n  \
+             read: {BOOK_CONTRACT}",
+            variant.name()
+        );
+    }
 }
 
 pub fn correctness_smooth_naive(api: &SmoothApi) {
@@ -367,16 +414,108 @@ fn properties(api: &SmoothApi, variant: Variant) {
     );
 }
 
+/// Pixels at the edge of the contract's range, `±f64::MAX / 16`, mixed with ordinary
+/// values, signed zeros and a third of the limit, in images up to 40 columns wide (a sum
+/// running along a row overflows there).
+fn boundary_image() -> impl proptest::strategy::Strategy<Value = Array2<f64>> {
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+    let largest = given_02::LARGEST_PIXEL;
+    let value = prop_oneof![
+        3 => Just(largest),
+        3 => Just(-largest),
+        1 => Just(largest / 3.0),
+        1 => Just(-0.0),
+        1 => Just(0.0),
+        2 => -largest..largest,
+        1 => -1000.0_f64..1000.0,
+    ];
+    (1_usize..=6, 1_usize..=40).prop_flat_map(move |(rows, cols)| {
+        vec(value.clone(), rows * cols)
+            .prop_map(move |v| Array2::from_shape_vec((rows, cols), v).expect("rows * cols"))
+    })
+}
+
+/// Pixels of any finite magnitude up to `f64::MAX`: beyond the contract's range.
+fn beyond_range_image() -> impl proptest::strategy::Strategy<Value = Array2<f64>> {
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+    let value = prop_oneof![
+        2 => Just(f64::MAX),
+        2 => Just(-f64::MAX),
+        2 => -f64::MAX..f64::MAX,
+        1 => -1000.0_f64..1000.0,
+    ];
+    (1_usize..=5, 1_usize..=12).prop_flat_map(move |(rows, cols)| {
+        vec(value.clone(), rows * cols)
+            .prop_map(move |v| Array2::from_shape_vec((rows, cols), v).expect("rows * cols"))
+    })
+}
+
+/// Within the range every output is its window's mean; beyond it, the mean or non-finite,
+/// never a finite wrong value.
+fn extreme_values(api: &SmoothApi, variant: Variant) {
+    let f = variant.function(api);
+    let (name, book) = (variant.name(), variant.book());
+    properties::check(
+        &format!("{name} gives each window's mean for pixels up to ±f64::MAX / 16"),
+        book,
+        boundary_image(),
+        |img| {
+            let (expected, largest) = overflow_free_oracle(img.view());
+            let actual = f(img.view());
+            match actual
+                .indexed_iter()
+                .find(|&(at, &a)| !close_at_extremes(a, expected[at], largest[at]))
+            {
+                None => Ok(()),
+                Some(((i, j), a)) => Err(format!(
+                    "{name} on a {:?} image with pixels up to ±f64::MAX / 16 (the contract's \
+                     range): output [{i}, {j}] = {a:e}, expected the window's mean {:e}. In \
+                     that range no partial sum of a 3 × 3 window can overflow; a sum running \
+                     along the whole row (prefix sums) can",
+                    img.dim(),
+                    expected[[i, j]]
+                )),
+            }
+        },
+    );
+    properties::check(
+        &format!("{name} beyond ±f64::MAX / 16: the mean, ±inf or NaN, never a finite wrong value"),
+        book,
+        beyond_range_image(),
+        |img| {
+            let (expected, largest) = overflow_free_oracle(img.view());
+            let actual = f(img.view());
+            match actual
+                .indexed_iter()
+                .find(|&(at, &a)| a.is_finite() && !close_at_extremes(a, expected[at], largest[at]))
+            {
+                None => Ok(()),
+                Some(((i, j), a)) => Err(format!(
+                    "{name} on a {:?} image with pixels up to ±f64::MAX: output [{i}, {j}] = \
+                     {a:e} is finite but not the window's mean {:e}",
+                    img.dim(),
+                    expected[[i, j]]
+                )),
+            }
+        },
+    );
+}
+
 pub fn properties_smooth_naive(api: &SmoothApi) {
     properties(api, Variant::Naive);
+    extreme_values(api, Variant::Naive);
 }
 
 pub fn properties_smooth_optimised(api: &SmoothApi) {
     properties(api, Variant::Optimised);
+    extreme_values(api, Variant::Optimised);
 }
 
 pub fn properties_smooth_parallel(api: &SmoothApi) {
     properties(api, Variant::Parallel);
+    extreme_values(api, Variant::Parallel);
 }
 
 /// Every variant's output on the tutorial-sized seeded image matches the committed snapshot

@@ -23,8 +23,8 @@ impl Fft2 {
         todo!(
             "Fft2::new: make a rustfft::FftPlanner::<f64>::new() and plan_fft_forward(cols) \
              for the rows and plan_fft_forward(rows) for the columns (skip planning if a \
-             dimension is 0); store the plans and the shape — book §3.2 \"Stage 3: the 2-D \
-             FFT\" (book/src/03-pipeline.md)"
+             dimension is 0); store the plans and the shape — \
+             book §3.2 \"Stage 3: the 2-D FFT\" (book/src/03-pipeline.md)"
         )
     }
 
@@ -44,8 +44,8 @@ impl Fft2 {
             "Fft2::forward: check the shape (assert_eq! with both shapes), copy the image \
              into a Vec<Complex64> row by row, FFT every row in one process_with_scratch \
              call, transpose_into a second buffer, FFT again (the columns), transpose back, \
-             and wrap the Vec with Array2::from_shape_vec — book §3.2 \"Stage 3: the 2-D \
-             FFT\" (book/src/03-pipeline.md)"
+             and wrap the Vec with Array2::from_shape_vec — \
+             book §3.2 \"Stage 3: the 2-D FFT\" (book/src/03-pipeline.md)"
         )
     }
 }

@@ -19,7 +19,7 @@ pub fn load_eo_data(index: u64, shape: (usize, usize)) -> Array2<f64> {
     todo!(
         "load_eo_data: seed a Xoshiro256PlusPlus from the index (seed_from_u64), then fill \
          an array of `shape` in row-major order with unit_f64(rng.next_u64()) — \
-         Array2::from_shape_simple_fn does exactly that — book §3.1 \"Stage 1: images from \
-         an index\" (book/src/03-pipeline.md)"
+         Array2::from_shape_simple_fn does exactly that — \
+         book §3.1 \"Stage 1: images from an index\" (book/src/03-pipeline.md)"
     )
 }

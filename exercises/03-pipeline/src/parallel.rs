@@ -16,7 +16,7 @@ pub fn run_parallel(config: &PipelineConfig, threads: usize) -> Result<RunReport
         "run_parallel: refuse 0 threads, config.validate()?, build a \
          rayon::ThreadPoolBuilder::new().num_threads(threads) pool, plan one Fft2, and inside \
          pool.install map (0..config.images).into_par_iter() through process_image, \
-         collecting into Result<Vec<_>, _> (which keeps index order) — book §3.5 \"Whole \
-         images on every core\" (book/src/03-pipeline.md)"
+         collecting into Result<Vec<_>, _> (which keeps index order) — \
+         book §3.5 \"Whole images on every core\" (book/src/03-pipeline.md)"
     )
 }
