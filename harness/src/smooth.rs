@@ -140,11 +140,9 @@ impl Variant {
 
     pub fn book(self) -> &'static str {
         match self {
-            Variant::Naive => "book §2.1 \"A faithful port\" (book/src/02-smooth.md)",
-            Variant::Optimised => {
-                "book §2.3 \"A kernel for the cache and for SIMD\" (book/src/02-smooth.md)"
-            }
-            Variant::Parallel => "book §2.4 \"Rows across cores\" (book/src/02-smooth.md)",
+            Variant::Naive => crate::book::SMOOTH_NAIVE,
+            Variant::Optimised => crate::book::SMOOTH_OPTIMISED,
+            Variant::Parallel => crate::book::SMOOTH_PARALLEL,
         }
     }
 
@@ -157,7 +155,7 @@ impl Variant {
     }
 }
 
-const BOOK_CONTRACT: &str = "book §2.0 \"The contract\" (book/src/02-smooth.md)";
+use crate::book::SMOOTH_CONTRACT as BOOK_CONTRACT;
 
 /// Runs `variant` on `image` and compares with `expected`.
 fn expect_smooth(

@@ -67,7 +67,13 @@ pub fn pointers(text: &str) -> Vec<Pointer> {
             .chars()
             .take_while(|c| c.is_ascii_digit() || *c == '.')
             .collect();
-        let after = rest[number.len()..].trim_start();
+        let after_number = &rest[number.len()..];
+        // A title follows after a space: `book §1.2 "Title"` (in Rust: `\"Title\"`). A quote
+        // right after the number closes a string instead (`"book §1.2"`).
+        if !after_number.starts_with(' ') {
+            continue;
+        }
+        let after = after_number.trim_start();
         let after = after.strip_prefix('\\').unwrap_or(after);
         let Some(quoted) = after.strip_prefix('"') else {
             continue;
@@ -218,6 +224,7 @@ mod tests {
         );
         assert_eq!(pointers(plain)[0].title, "The task graph");
         assert!(pointers("book § and nothing").is_empty());
+        assert!(pointers(r#"compare("add", "book §1.2", a, b)"#).is_empty());
     }
 
     #[test]

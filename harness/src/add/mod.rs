@@ -63,7 +63,7 @@ macro_rules! add_api {
 
 /// Instantiates every section 01 check as a `#[test]` for the crate `$krate`.
 ///
-/// ```ignore
+/// ```text
 /// harness::add_checks!(exercise_01);
 /// ```
 #[macro_export]

@@ -50,7 +50,7 @@ pub struct ClusterApi {
 
 /// Instantiates every section 04 check as a `#[test]` for the crate `$krate`.
 ///
-/// ```ignore
+/// ```text
 /// harness::local_cluster_checks!(exercise_04);
 /// ```
 /// Section 04's API of the crate `$krate`, as a [`ClusterApi`] value.

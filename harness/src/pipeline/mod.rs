@@ -131,9 +131,7 @@ macro_rules! pipeline_checks {
 pub use given_03::Complex64;
 
 /// Book sections, quoted in failure messages.
-pub const BOOK_LOAD: &str = "book §3.1 \"Stage 1: images from an index\" (book/src/03-pipeline.md)";
-pub const BOOK_FFT: &str = "book §3.2 \"Stage 3: the 2-D FFT\" (book/src/03-pipeline.md)";
-pub const BOOK_SEQUENTIAL: &str = "book §3.3 \"The sequential pipeline\" (book/src/03-pipeline.md)";
-pub const BOOK_PARALLEL: &str =
-    "book §3.5 \"Whole images on every core\" (book/src/03-pipeline.md)";
-pub const BOOK_MEASURE: &str = "book §3.6 \"Measuring it\" (book/src/03-pipeline.md)";
+pub use crate::book::{
+    PIPELINE_FFT as BOOK_FFT, PIPELINE_LOAD as BOOK_LOAD, PIPELINE_MEASURE as BOOK_MEASURE,
+    PIPELINE_PARALLEL as BOOK_PARALLEL, PIPELINE_SEQUENTIAL as BOOK_SEQUENTIAL,
+};
