@@ -14,10 +14,10 @@ use crate::AddError;
 /// first index whose sum overflows.
 pub fn checked_add(x: ArrayView1<i64>, y: ArrayView1<i64>) -> Result<Array1<i64>, AddError> {
     todo!(
-        "checked_add: add like vectorised_add, but return AddError::Overflow with the first \
-         index whose sum does not fit in an i64, and no array — and keep it as fast as \
-         vectorised_add when nothing overflows — book §1.6 \"Overflow: a choice to make\" \
-         (book/src/01-add.md)"
+        "checked_add: add like vectorised_add, but return AddError::Overflow with the \
+         first index whose sum does not fit in an i64, and no array — and keep it as fast \
+         as vectorised_add when nothing overflows — \
+         book §1.6 \"Overflow: a choice to make\" (book/src/01-add.md)"
     )
 }
 // ANCHOR_END: checked_add
