@@ -20,6 +20,10 @@ use crate::AddError;
 /// first index whose sum overflows. Cost: one read of each input and one write of the
 /// output (plus the allocation), and on overflow a second read up to the first bad index.
 ///
+/// # Panics
+/// Never: the search for the index runs only after the flag saw an overflow, so it finds
+/// one.
+///
 /// ```
 /// use ndarray::array;
 /// use solution_01::{AddError, checked_add};
