@@ -117,6 +117,10 @@ impl Sink {
     /// Checks, before any work starts, that saving can succeed: for [`Sink::NpyDir`], the
     /// directory exists, is a directory, and a file can be created in it (a probe file is
     /// created and removed). Cost: a few system calls.
+    ///
+    /// # Errors
+    /// [`SaveError`] naming the directory and what is wrong with it (missing, not a
+    /// directory, not writable).
     pub fn prepare(&self) -> Result<(), SaveError> {
         let Sink::NpyDir(dir) = self else {
             return Ok(());
