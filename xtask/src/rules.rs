@@ -105,7 +105,8 @@ fn headings(root: &Path) -> BTreeSet<(String, String)> {
                 && number.contains('.')
                 && number.chars().all(|c| c.is_ascii_digit() || c == '.')
             {
-                found.insert((number.to_string(), title.trim().to_string()));
+                // A pointer names the title as read, without the heading's code marks.
+                found.insert((number.to_string(), title.replace('`', "").trim().to_string()));
             }
         }
     }

@@ -108,11 +108,20 @@ fn solutions_pass(sections: &[Section]) -> StepResult {
     let out = capture(command).map_err(|e| vec![e])?;
     let passed = count_passed(&out.text);
     if out.success {
-        let timings: Vec<&str> = out
+        // The solutions' own verdicts (a mutant's rejection reads "should be at least" or
+        // "allowed:"), each once.
+        let mut timings: Vec<&str> = out
             .text
             .lines()
-            .filter(|l| l.starts_with("timing:") || l.starts_with("NOT JUDGED"))
+            .filter(|l| {
+                (l.starts_with("timing: your") || l.starts_with("timing: per task"))
+                    && !l.contains("should be at least")
+                    && !l.contains("allowed:")
+                    || l.starts_with("NOT JUDGED")
+            })
             .collect();
+        timings.sort_unstable();
+        timings.dedup();
         Ok(format!(
             "{passed} tests passed (solutions with their timing checks, harness and its mutant \
              tests)\n    {}",
