@@ -19,12 +19,12 @@
 //! - [`strategies`] (proptest inputs) and [`properties`] (a deterministic proptest runner);
 //! - [`timing`]: judging speed ratios (the stopwatch itself is the `measure` crate);
 //! - [`data`]: seeded test data;
-//! - [`allocations`]: counting heap allocations per thread; [`memory`]: peak heap bytes of
+//! - [`allocation_count`]: counting heap allocations per thread; [`peak_memory`]: peak heap bytes of
 //!   the whole process.
 
 #[cfg(feature = "add")]
 pub mod add;
-pub mod allocations;
+pub mod allocation_count;
 pub mod book;
 pub mod check;
 pub mod compare;
@@ -32,7 +32,7 @@ pub mod data;
 pub mod http;
 #[cfg(feature = "local-cluster")]
 pub mod local_cluster;
-pub mod memory;
+pub mod peak_memory;
 #[cfg(feature = "pipeline")]
 pub mod pipeline;
 pub mod properties;

@@ -106,7 +106,10 @@ fn headings(root: &Path) -> BTreeSet<(String, String)> {
                 && number.chars().all(|c| c.is_ascii_digit() || c == '.')
             {
                 // A pointer names the title as read, without the heading's code marks.
-                found.insert((number.to_string(), title.replace('`', "").trim().to_string()));
+                found.insert((
+                    number.to_string(),
+                    title.replace('`', "").trim().to_string(),
+                ));
             }
         }
     }

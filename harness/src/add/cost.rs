@@ -4,7 +4,7 @@ use given_01::{PyList, PyObject, TUTORIAL_LEN};
 use ndarray::{Array1, ArrayView1};
 
 use super::*;
-use crate::allocations::count_allocations;
+use crate::allocation_count::count_allocations;
 use crate::data::arange_i64;
 use crate::timing::{Speedup, interleaved};
 
@@ -58,7 +58,7 @@ pub const VECTORISED_VS_BOXED_MEASURED: &str =
     "the reference solution measures 48-55x here (3.5-5.3x when every result gets fresh pages)";
 
 /// `add_into` must allocate nothing: that is its whole point. (Counted rather than timed:
-/// see [`crate::allocations`] for why a timing check of this would not be robust.)
+/// see [`crate::allocation_count`] for why a timing check of this would not be robust.)
 pub fn mechanism_add_into_allocates_nothing(api: &AddApi) {
     let (x, y) = (arange_i64(MECHANISM_LEN), arange_i64(MECHANISM_LEN));
     let mut out = Array1::<i64>::zeros(MECHANISM_LEN);

@@ -5,7 +5,7 @@ use given_03::PipelineConfig;
 
 use super::runs::Run;
 use super::{BOOK_PARALLEL, BOOK_SEQUENTIAL, PipelineApi};
-use crate::memory::peak_bytes;
+use crate::peak_memory::peak_bytes;
 use crate::timing::has_cores_for;
 
 /// Images and shape for the thread check: enough tasks (32) and work (~50 ms) that both

@@ -60,8 +60,8 @@ unsafe impl GlobalAlloc for CountingAllocator {
 macro_rules! install_counting_allocator {
     () => {
         #[global_allocator]
-        static COUNTING_ALLOCATOR: $crate::allocations::CountingAllocator =
-            $crate::allocations::CountingAllocator;
+        static COUNTING_ALLOCATOR: $crate::allocation_count::CountingAllocator =
+            $crate::allocation_count::CountingAllocator;
     };
 }
 
@@ -79,7 +79,7 @@ pub fn count_allocations<R>(f: impl FnOnce() -> R) -> (R, u64) {
     drop(std::hint::black_box(Box::new(0_u64)));
     assert!(
         current() > before_probe,
-        "harness::allocations: the counting allocator is not installed in this test binary \
+        "harness::allocation_count: the counting allocator is not installed in this test binary \
          (use harness::install_counting_allocator!())"
     );
     let before = current();

@@ -2,7 +2,7 @@
 //!
 //! [`PeakAllocator`] forwards to the system allocator and keeps two process-wide counters:
 //! the bytes currently allocated and the highest value seen since the last reset. Unlike
-//! [`crate::allocations`], whose counts are per thread, these include rayon's workers: that
+//! [`crate::allocation_count`], whose counts are per thread, these include rayon's workers: that
 //! is the point, since a parallel run's memory lives on its workers.
 //!
 //! Because the counters are process-wide, a measurement is only meaningful when nothing
@@ -74,7 +74,8 @@ unsafe impl GlobalAlloc for PeakAllocator {
 macro_rules! install_peak_allocator {
     () => {
         #[global_allocator]
-        static PEAK_ALLOCATOR: $crate::memory::PeakAllocator = $crate::memory::PeakAllocator;
+        static PEAK_ALLOCATOR: $crate::peak_memory::PeakAllocator =
+            $crate::peak_memory::PeakAllocator;
     };
 }
 
@@ -87,7 +88,7 @@ pub fn peak_bytes<R>(f: impl FnOnce() -> R) -> (R, usize) {
     drop(std::hint::black_box(Box::new(0_u64)));
     assert!(
         INSTALLED.load(Ordering::Relaxed),
-        "harness::memory: the peak allocator is not installed in this test binary \
+        "harness::peak_memory: the peak allocator is not installed in this test binary \
          (use harness::install_peak_allocator!())"
     );
     let before = LIVE.load(Ordering::Relaxed);
