@@ -168,6 +168,9 @@ fn run(args: Args) -> Result<(), String> {
         s.dedup();
         s
     };
+    if steps.contains(&Step::Bridge) {
+        python.check_bridge()?;
+    }
     let (rounds, repeats, images) = if args.quick { (3, 5, 20) } else { (5, 10, 100) };
     let rounds = args.rounds.unwrap_or(rounds);
     let work = Workload {

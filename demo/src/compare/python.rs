@@ -88,6 +88,28 @@ impl Python {
         })
     }
 
+    /// Checks, before any work, that the course's kernels are built into the environment
+    /// (the `bridge` step imports them). Errors: `eo_kernels` cannot be imported, with the
+    /// command that builds it.
+    pub fn check_bridge(&self) -> Result<(), String> {
+        let imported = Command::new(&self.interpreter)
+            .args(["-c", "import eo_kernels"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if imported {
+            return Ok(());
+        }
+        Err(format!(
+            "the bridge step needs the course's kernels in {}: build them with `{}` (maturin, \
+             about a minute), or leave the step out (--steps add,smooth,fft2,pipeline,dask)",
+            self.interpreter.display(),
+            python_dir().join("build-bridge").display()
+        ))
+    }
+
     /// The interpreter's path, for the header.
     pub fn describe(&self) -> String {
         self.interpreter.display().to_string()
