@@ -200,9 +200,12 @@ class ReleasesTheGil(unittest.TestCase):
         # the machine is not giving this test two cores and a thread ratio means nothing.
         if machine < 1.6:
             self.skipTest(f"not judged, the machine is busy: {report}")
-        # Threshold 1.4x; measured on the course machine (2 cores, quiet): see the book's
-        # "Rust kernels inside Dask" for the recorded run. The GIL-bound control shows the
-        # check can fail: pure Python in two threads gets about 1.0x.
+        # Threshold 1.4x: two cores give at most 2x, and two processes of pure Python reach
+        # 1.9-2.0x on the quiet course machine (design notes), so 1.4x leaves headroom for
+        # noise. Not yet judged on the course machine for these kernels: every run on
+        # 2026-11-26 was skipped by the rule above (2 processes 1.02-1.36x at load 4.5-8;
+        # Rust threads 0.94-1.04x, pure Python 1.01-1.08x). The GIL-bound control shows the
+        # check can fail: pure Python in two threads stays near 1.0x.
         self.assertGreaterEqual(rust, 1.4, report)
         self.assertLess(python, 1.4, f"the GIL-bound control scaled: {report}")
 
