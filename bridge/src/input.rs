@@ -52,7 +52,7 @@ pub fn borrow_image<'py>(
 /// # Errors
 /// `TypeError` for an object that is not a numpy array or has another dtype; `ValueError`
 /// for another number of dimensions (0-d, 1-d, 3-d), a non-contiguous layout (a transpose,
-/// a strided slice), an empty or too-large shape; rust-numpy's borrow error as a
+/// a strided slice), misaligned data, an empty or too-large shape; rust-numpy's borrow error as a
 /// `ValueError` if Rust code holds the array writeable at the same time.
 pub fn borrow_array<'py, T: Element>(
     function: &str,
@@ -84,6 +84,14 @@ pub fn borrow_array<'py, T: Element>(
         return Err(PyValueError::new_err(format!(
             "{function}: the array is not C-contiguous (a transpose or a strided slice?); it \
              is read in place, never copied behind your back: pass np.ascontiguousarray(array)"
+        )));
+    }
+    // Reading a float through a misaligned pointer is undefined in Rust; numpy allows such
+    // arrays (`np.frombuffer(data, offset=1)`), so they are refused like any other layout.
+    if !untyped.is_aligned() {
+        return Err(PyValueError::new_err(format!(
+            "{function}: the array's data is not aligned for {dtype_name} (a buffer at an odd \
+             offset?); pass array.copy()"
         )));
     }
     check_shape(function, (untyped.shape()[0], untyped.shape()[1]))?;
