@@ -16,6 +16,8 @@ prints, per cluster, the seconds per image until every task is done. The cluster
              smooth and fft2 in Rust; no array crosses the boundary or the network
   rust-mmap  as rust, with MALLOC_MMAP_THRESHOLD_=32 MiB in the workers' environment
   numpy-mmap as numpy, with the same setting
+  rust-kept  as rust, with client.run(eo_kernels.keep_freed_memory) once the workers are up:
+             the same remedy made from inside each worker by a call (glibc's mallopt)
 
 Why the last two: distributed starts every worker with MALLOC_TRIM_THRESHOLD_=65536, which
 also switches off glibc's adaptive mmap threshold, so every 8 MB image and 16 MB spectrum is
@@ -62,15 +64,26 @@ def rust_image(client, i):
 # ANCHOR_END: rust_kernels_image
 
 
-# name: (how the cluster is made, how an image is submitted, the workers' extra environment)
+def keep_freed_memory_in_workers(client):
+    """Runs eo_kernels.keep_freed_memory() once in every worker process."""
+    import eo_kernels
+
+    kept = client.run(eo_kernels.keep_freed_memory)
+    if not all(kept.values()):
+        raise RuntimeError(f"keep_freed_memory refused in some workers: {kept}")
+
+
+# name: (how the cluster is made, how an image is submitted, the workers' extra environment,
+#        what runs on the client once the cluster is up)
 CLUSTERS = {
-    "numpy": ({}, tutorial_image, {}),
-    "rust": ({}, rust_kernels_image, {}),
+    "numpy": ({}, tutorial_image, {}, None),
+    "rust": ({}, rust_kernels_image, {}, None),
     "threads": ({"processes": False, "n_workers": 1, "threads_per_worker": 2},
-                rust_kernels_image, {}),
-    "image": ({}, rust_image, {}),
-    "rust-mmap": ({}, rust_kernels_image, {"MALLOC_MMAP_THRESHOLD_": MMAP_THRESHOLD}),
-    "numpy-mmap": ({}, tutorial_image, {"MALLOC_MMAP_THRESHOLD_": MMAP_THRESHOLD}),
+                rust_kernels_image, {}, None),
+    "image": ({}, rust_image, {}, None),
+    "rust-mmap": ({}, rust_kernels_image, {"MALLOC_MMAP_THRESHOLD_": MMAP_THRESHOLD}, None),
+    "numpy-mmap": ({}, tutorial_image, {"MALLOC_MMAP_THRESHOLD_": MMAP_THRESHOLD}, None),
+    "rust-kept": ({}, rust_kernels_image, {}, keep_freed_memory_in_workers),
 }
 
 
@@ -84,12 +97,14 @@ def cluster_runs(name, images, runs):
     import dask
     from dask.distributed import Client, LocalCluster, fire_and_forget, wait
 
-    cluster_kwargs, submit_image, worker_env = CLUSTERS[name]
+    cluster_kwargs, submit_image, worker_env, prepare = CLUSTERS[name]
     environ = {f"distributed.nanny.pre-spawn-environ.{k}": v for k, v in worker_env.items()}
     start = time.perf_counter()
     with dask.config.set(environ):
         cluster = LocalCluster(**cluster_kwargs)
     client = Client(cluster)
+    if prepare is not None:
+        prepare(client)
     startup = time.perf_counter() - start
     nthreads = client.nthreads()
 

@@ -34,6 +34,7 @@ except ImportError as error:
     raise unittest.SkipTest(f"eo_kernels is not built ({error}): run python/build-bridge")
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "python"))  # dask_rust and tutorial, whatever the working directory
 
 
 def rust_checksums(images, shape):
@@ -280,6 +281,13 @@ class DaskLoopsWithTheKernels(unittest.TestCase):
             "dask.image", "dask.rust_mmap", "dask.numpy_mmap"})
         self.assertEqual(rows["dask.threads"]["threads"], 2)
         self.assertTrue(all(r["min_s"] > 0 for r in rows.values()))
+
+    def test_keep_freed_memory_runs_in_every_worker(self):
+        from dask_rust import cluster_runs
+
+        startup, cold, runs, workers, threads = cluster_runs("rust-kept", 2, 1)
+        self.assertEqual(len(runs), 1)
+        self.assertGreaterEqual(workers, 1)
 
 
 if __name__ == "__main__":
