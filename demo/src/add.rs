@@ -56,6 +56,10 @@ pub fn run(len: usize, runs: usize) -> Report {
             measure(2, runs, || solution_01::add_into(xv, yv, out.view_mut())),
         ),
         (
+            "checked_add (refuses overflow)",
+            measure(2, runs, || solution_01::checked_add(xv, yv)),
+        ),
+        (
             "par_add_into (rayon, in place)",
             measure(2, runs, || {
                 solution_01::par_add_into(xv, yv, out.view_mut())

@@ -89,7 +89,7 @@ pub fn with_panic_context<R>(context: impl FnOnce() -> String, f: impl FnOnce() 
 /// taken from its path, so it cannot be misspelt (the name decides which lock and build
 /// rules [`run`] applies).
 ///
-/// ```ignore
+/// ```text
 /// harness::reject!(correctness_rejects_skipping_the_last_element:
 ///     add::correctness_indexed_add,
 ///     AddApi { indexed_add: indexed_skips_last, ..REFERENCE },

@@ -25,11 +25,13 @@
 #[cfg(feature = "add")]
 pub mod add;
 pub mod allocations;
+pub mod book;
 pub mod check;
-#[cfg(feature = "cluster")]
-pub mod cluster;
 pub mod compare;
 pub mod data;
+pub mod http;
+#[cfg(feature = "local-cluster")]
+pub mod local_cluster;
 pub mod memory;
 #[cfg(feature = "pipeline")]
 pub mod pipeline;

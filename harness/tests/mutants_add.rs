@@ -303,3 +303,67 @@ fn properties_shrink_the_overflow_mutant_to_a_one_element_counterexample() {
         "the counterexample should be an overflow: {input}"
     );
 }
+
+// --- §1.6: the checked add ----------------------------------------------------------------
+
+/// Reports the *last* overflowing index: a search that runs backwards, or keeps updating.
+fn checked_reports_last_overflow(
+    x: ArrayView1<i64>,
+    y: ArrayView1<i64>,
+) -> Result<Array1<i64>, AddError> {
+    let sums = solution_01::vectorised_add(x, y)?;
+    let last = x
+        .iter()
+        .zip(&y)
+        .rposition(|(a, b)| a.checked_add(*b).is_none());
+    match last {
+        Some(index) => Err(AddError::Overflow { index }),
+        None => Ok(sums),
+    }
+}
+
+/// Looks for the overflow in memory order, for speed: right for contiguous inputs, wrong
+/// for a reversed or strided view (the pairs it checks are not the pairs it adds).
+fn checked_searches_memory_order(
+    x: ArrayView1<i64>,
+    y: ArrayView1<i64>,
+) -> Result<Array1<i64>, AddError> {
+    let sums = solution_01::vectorised_add(x, y)?;
+    let in_memory = |v: ArrayView1<i64>| {
+        v.as_slice_memory_order()
+            .map_or_else(|| v.to_vec(), <[i64]>::to_vec)
+    };
+    let (xs, ys) = (in_memory(x), in_memory(y));
+    match xs
+        .iter()
+        .zip(&ys)
+        .position(|(a, b)| a.checked_add(*b).is_none())
+    {
+        Some(index) => Err(AddError::Overflow { index }),
+        None => Ok(sums),
+    }
+}
+
+harness::reject!(correctness_rejects_a_checked_add_that_wraps: add::correctness_checked_add,
+    AddApi {
+        checked_add: solution_01::vectorised_add,
+        ..REFERENCE
+    },
+    "expected Err(Overflow { index: 1 })",
+);
+
+harness::reject!(correctness_rejects_reporting_the_last_overflow: add::correctness_checked_add,
+    AddApi {
+        checked_add: checked_reports_last_overflow,
+        ..REFERENCE
+    },
+    "returned Err(Overflow { index: 4 }), expected Err(Overflow { index: 2 })",
+);
+
+harness::reject!(properties_rejects_searching_in_memory_order: add::properties_checked_add,
+    AddApi {
+        checked_add: checked_searches_memory_order,
+        ..REFERENCE
+    },
+    "checked_add agrees with the exact (i128) oracle: property failed",
+);

@@ -6,12 +6,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use harness::check::{self, expect_rejection};
-use harness::cluster::{self, ClusterApi};
+use harness::check;
+use harness::local_cluster::{self, ClusterApi};
+use harness::reject;
 use reference::CLUSTER as REFERENCE;
 
 mod reference;
-use solution_04::{Action, GraphScheduler, Scheduler, TaskId, WorkerId};
+use solution_04::{Action, GraphScheduler, Scheduler, TaskId, TaskState, WorkerId};
 
 /// A wrapper that forwards every event to the reference scheduler unless told otherwise.
 struct Wrapped {
@@ -73,7 +74,7 @@ impl Scheduler for Wrapped {
                     .inner
                     .tasks
                     .get(&task)
-                    .is_some_and(|t| t.state == solution_04::TaskState::Memory);
+                    .is_some_and(|t| t.state == TaskState::Memory);
                 self.inner.release(task, actions);
                 if done && !actions.contains(&Action::Forget { task }) {
                     actions.push(Action::Forget { task });
@@ -223,7 +224,162 @@ fn scans_waiting_tasks(workers: usize) -> Box<dyn Scheduler> {
     })
 }
 
-fn api(new_scheduler: solution_04::NewScheduler) -> ClusterApi {
+/// The reference scheduler, but a release walks the chain of unneeded tasks by recursion
+/// (the reference's own release did, before issue 9): one stack frame per link.
+struct RecursiveRelease(GraphScheduler);
+
+impl RecursiveRelease {
+    fn forget_if_unneeded(&mut self, task: TaskId, actions: &mut Vec<Action>) {
+        let Some(info) = self.0.tasks.get(&task) else {
+            return;
+        };
+        if info.wanted || info.needed_by > 0 {
+            return;
+        }
+        match info.state {
+            TaskState::Memory | TaskState::Erred => {}
+            TaskState::Waiting | TaskState::Ready if !info.keep => {
+                self.0.unfinished -= 1;
+                for dep in info.dependencies.clone() {
+                    if let Some(input) = self.0.tasks.get_mut(&dep) {
+                        input.needed_by -= 1;
+                    }
+                    self.forget_if_unneeded(dep, actions);
+                }
+            }
+            _ => return,
+        }
+        self.0.tasks.remove(&task);
+        actions.push(Action::Forget { task });
+    }
+}
+
+impl Scheduler for RecursiveRelease {
+    fn submit(&mut self, task: TaskId, deps: &[TaskId], actions: &mut Vec<Action>) {
+        self.0.submit(task, deps, actions);
+    }
+    fn finished(&mut self, task: TaskId, worker: WorkerId, ok: bool, actions: &mut Vec<Action>) {
+        self.0.finished(task, worker, ok, actions);
+    }
+    fn release(&mut self, task: TaskId, actions: &mut Vec<Action>) {
+        if let Some(info) = self.0.tasks.get_mut(&task) {
+            info.wanted = false;
+            self.forget_if_unneeded(task, actions);
+        }
+        // The task is forgotten by now (or was kept): this only dispatches.
+        self.0.release(task, actions);
+    }
+    fn fire_and_forget(&mut self, task: TaskId, actions: &mut Vec<Action>) {
+        self.0.fire_and_forget(task, actions);
+    }
+    fn cancel(&mut self, task: TaskId, actions: &mut Vec<Action>) -> bool {
+        self.0.cancel(task, actions)
+    }
+    fn close(&mut self, actions: &mut Vec<Action>) {
+        self.0.close(actions);
+    }
+}
+
+fn recursive_release(workers: usize) -> Box<dyn Scheduler> {
+    Box::new(RecursiveRelease(GraphScheduler::new(workers)))
+}
+
+/// The reference scheduler, but `cancel` fails the task and everything downstream by
+/// recursion, one stack frame per dependant. (It also never frees the failed tasks'
+/// inputs: the recursion is what the check is after.)
+struct RecursiveCancel(GraphScheduler);
+
+impl RecursiveCancel {
+    fn fail(&mut self, task: TaskId, cause: TaskId, actions: &mut Vec<Action>) {
+        let Some(info) = self.0.tasks.get_mut(&task) else {
+            return;
+        };
+        if !matches!(info.state, TaskState::Waiting | TaskState::Ready) {
+            return;
+        }
+        info.state = TaskState::Erred;
+        self.0.unfinished -= 1;
+        actions.push(Action::Fail { task, cause });
+        for dependant in info.dependants.clone() {
+            self.fail(dependant, cause, actions);
+        }
+    }
+}
+
+impl Scheduler for RecursiveCancel {
+    fn submit(&mut self, task: TaskId, deps: &[TaskId], actions: &mut Vec<Action>) {
+        self.0.submit(task, deps, actions);
+    }
+    fn finished(&mut self, task: TaskId, worker: WorkerId, ok: bool, actions: &mut Vec<Action>) {
+        self.0.finished(task, worker, ok, actions);
+    }
+    fn release(&mut self, task: TaskId, actions: &mut Vec<Action>) {
+        self.0.release(task, actions);
+    }
+    fn fire_and_forget(&mut self, task: TaskId, actions: &mut Vec<Action>) {
+        self.0.fire_and_forget(task, actions);
+    }
+    fn cancel(&mut self, task: TaskId, actions: &mut Vec<Action>) -> bool {
+        let cancelled = matches!(
+            self.0.tasks.get(&task).map(|t| t.state),
+            Some(TaskState::Waiting | TaskState::Ready)
+        );
+        if cancelled {
+            self.fail(task, task, actions);
+        }
+        // Only dispatches: the task is no longer Waiting or Ready.
+        self.0.cancel(task, actions);
+        cancelled
+    }
+    fn close(&mut self, actions: &mut Vec<Action>) {
+        self.0.close(actions);
+    }
+}
+
+fn recursive_cancel(workers: usize) -> Box<dyn Scheduler> {
+    Box::new(RecursiveCancel(GraphScheduler::new(workers)))
+}
+
+/// The reference scheduler, but releasing or cancelling a Ready task removes it from the
+/// ready heap with a scan (`retain`), as the reference did before issue 9.
+struct ScansReadyQueue(GraphScheduler);
+
+impl ScansReadyQueue {
+    fn unqueue(&mut self, task: TaskId) {
+        if self.0.tasks.get(&task).map(|t| t.state) == Some(TaskState::Ready) {
+            self.0.ready.retain(|&std::cmp::Reverse(r)| r != task);
+        }
+    }
+}
+
+impl Scheduler for ScansReadyQueue {
+    fn submit(&mut self, task: TaskId, deps: &[TaskId], actions: &mut Vec<Action>) {
+        self.0.submit(task, deps, actions);
+    }
+    fn finished(&mut self, task: TaskId, worker: WorkerId, ok: bool, actions: &mut Vec<Action>) {
+        self.0.finished(task, worker, ok, actions);
+    }
+    fn release(&mut self, task: TaskId, actions: &mut Vec<Action>) {
+        self.unqueue(task);
+        self.0.release(task, actions);
+    }
+    fn fire_and_forget(&mut self, task: TaskId, actions: &mut Vec<Action>) {
+        self.0.fire_and_forget(task, actions);
+    }
+    fn cancel(&mut self, task: TaskId, actions: &mut Vec<Action>) -> bool {
+        self.unqueue(task);
+        self.0.cancel(task, actions)
+    }
+    fn close(&mut self, actions: &mut Vec<Action>) {
+        self.0.close(actions);
+    }
+}
+
+fn scans_ready_queue(workers: usize) -> Box<dyn Scheduler> {
+    Box::new(ScansReadyQueue(GraphScheduler::new(workers)))
+}
+
+const fn api(new_scheduler: solution_04::NewScheduler) -> ClusterApi {
     ClusterApi { new_scheduler }
 }
 
@@ -234,63 +390,48 @@ fn reference_passes_the_checks_its_mutants_are_compared_with() {
     for (name, check_fn) in [
         (
             "correctness_a_failing_task_errors_its_dependants",
-            cluster::correctness_a_failing_task_errors_its_dependants as fn(&ClusterApi),
+            local_cluster::correctness_a_failing_task_errors_its_dependants as fn(&ClusterApi),
         ),
         (
             "mechanism_work_spreads_over_the_workers",
-            cluster::mechanism_work_spreads_over_the_workers,
+            local_cluster::mechanism_work_spreads_over_the_workers,
         ),
         (
             "mechanism_fire_and_forget_work_finishes_before_close",
-            cluster::mechanism_fire_and_forget_work_finishes_before_close,
+            local_cluster::mechanism_fire_and_forget_work_finishes_before_close,
         ),
     ] {
         check::run(name, cfg!(debug_assertions), || check_fn(&REFERENCE));
     }
 }
 
-#[test]
-fn correctness_rejects_a_scheduler_that_loses_a_tasks_error() {
-    expect_rejection(
-        "correctness_a_failing_task_errors_its_dependants",
-        cluster::correctness_a_failing_task_errors_its_dependants,
-        api(loses_errors),
-        "the dependant of a panicking task: expected the error",
-    );
-}
+reject!(correctness_rejects_a_scheduler_that_loses_a_tasks_error:
+    local_cluster::correctness_a_failing_task_errors_its_dependants,
+    api(loses_errors),
+    "the dependant of a panicking task: expected the error");
 
-#[test]
-fn properties_reject_a_scheduler_that_runs_tasks_before_their_inputs() {
-    expect_rejection(
-        "properties_random_graphs_match_sequential_evaluation",
-        cluster::properties_random_graphs_match_sequential_evaluation,
-        api(runs_before_inputs),
-        "before its input",
-    );
-}
+reject!(properties_reject_a_scheduler_that_runs_tasks_before_their_inputs:
+    local_cluster::properties_random_graphs_match_sequential_evaluation,
+    api(runs_before_inputs),
+    "before its input");
 
-#[test]
-fn mechanism_rejects_a_scheduler_that_frees_results_still_needed() {
-    expect_rejection(
-        "mechanism_dropping_a_future_releases_its_result",
-        cluster::mechanism_dropping_a_future_releases_its_result,
-        api(forgets_needed_results),
-        "still needs it",
-    );
-}
+reject!(mechanism_rejects_a_scheduler_that_frees_results_still_needed:
+    local_cluster::mechanism_dropping_a_future_releases_its_result,
+    api(forgets_needed_results),
+    "still needs it");
 
 /// A stranded task must become a bounded `Timeout` failure, not a hang (~10 s: the
 /// property's result wait plus its close wait).
 #[test]
 fn properties_reject_a_scheduler_that_strands_tasks_without_hanging() {
     let start = std::time::Instant::now();
-    expect_rejection(
+    check::expect_rejection(
         "properties_random_graphs_match_sequential_evaluation",
-        cluster::properties_random_graphs_match_sequential_evaluation,
+        local_cluster::properties_random_graphs_match_sequential_evaluation,
         api(dispatches_only_on_submit),
         "was not finished after waiting",
     );
-    let limit = 2 * (cluster::PROPERTY_WAIT + cluster::PROPERTY_WAIT);
+    let limit = 2 * (local_cluster::PROPERTY_WAIT + local_cluster::PROPERTY_WAIT);
     assert!(
         start.elapsed() < limit,
         "rejecting a stranding scheduler took {:?} (limit {limit:?})",
@@ -298,72 +439,52 @@ fn properties_reject_a_scheduler_that_strands_tasks_without_hanging() {
     );
 }
 
-#[test]
-fn mechanism_rejects_a_scheduler_that_drops_fire_and_forget_work_at_close() {
-    expect_rejection(
-        "mechanism_fire_and_forget_work_finishes_before_close",
-        cluster::mechanism_fire_and_forget_work_finishes_before_close,
-        api(drops_work_at_close),
-        "fire-and-forget saves had run",
-    );
-}
+reject!(mechanism_rejects_a_scheduler_that_drops_fire_and_forget_work_at_close:
+    local_cluster::mechanism_fire_and_forget_work_finishes_before_close,
+    api(drops_work_at_close),
+    "fire-and-forget saves had run");
 
-#[test]
-fn mechanism_rejects_a_scheduler_that_ignores_fire_and_forget() {
-    expect_rejection(
-        "mechanism_fire_and_forget_work_finishes_before_close",
-        cluster::mechanism_fire_and_forget_work_finishes_before_close,
-        api(ignores_fire_and_forget),
-        "fire-and-forget saves had run",
-    );
-}
+reject!(mechanism_rejects_a_scheduler_that_ignores_fire_and_forget:
+    local_cluster::mechanism_fire_and_forget_work_finishes_before_close,
+    api(ignores_fire_and_forget),
+    "fire-and-forget saves had run");
 
-#[test]
-fn mechanism_rejects_a_scheduler_that_runs_everything_on_one_worker() {
-    expect_rejection(
-        "mechanism_work_spreads_over_the_workers",
-        cluster::mechanism_work_spreads_over_the_workers,
-        api(everything_on_worker_zero),
-        "hand ready tasks to idle workers",
-    );
-}
+reject!(mechanism_rejects_a_scheduler_that_runs_everything_on_one_worker:
+    local_cluster::mechanism_work_spreads_over_the_workers,
+    api(everything_on_worker_zero),
+    "hand ready tasks to idle workers");
 
-#[test]
-fn mechanism_rejects_a_scheduler_that_never_frees_results() {
-    expect_rejection(
-        "mechanism_dropping_a_future_releases_its_result",
-        cluster::mechanism_dropping_a_future_releases_its_result,
-        api(never_forgets),
-        "its 1 MiB result is still held",
-    );
-}
+reject!(mechanism_rejects_a_scheduler_that_never_frees_results:
+    local_cluster::mechanism_dropping_a_future_releases_its_result,
+    api(never_forgets),
+    "its 1 MiB result is still held");
 
-#[test]
-fn mechanism_rejects_a_scheduler_that_runs_ready_tasks_in_the_order_they_became_ready() {
-    expect_rejection(
-        "mechanism_oldest_ready_task_runs_first",
-        cluster::mechanism_oldest_ready_task_runs_first,
-        api(scans_waiting_tasks),
-        "chains were in flight at once",
-    );
-}
+reject!(mechanism_rejects_a_scheduler_that_releases_a_chain_by_recursion:
+    local_cluster::mechanism_a_released_chain_is_walked_without_recursion_alone,
+    api(recursive_release),
+    "overflowed its stack");
 
-#[test]
-fn correctness_rejects_a_scheduler_that_runs_tasks_before_their_inputs_in_the_pipeline() {
-    expect_rejection(
-        "correctness_pipeline_checksums_match_the_sequential_run",
-        cluster::correctness_pipeline_checksums_match_the_sequential_run,
-        api(runs_before_inputs),
-        "the pipeline on the cluster failed",
-    );
-}
+reject!(mechanism_rejects_a_scheduler_that_cancels_a_chain_by_recursion:
+    local_cluster::mechanism_a_released_chain_is_walked_without_recursion_alone,
+    api(recursive_cancel),
+    "overflowed its stack");
 
-#[test]
-fn timing_rejects_a_scheduler_that_scans_every_waiting_task_per_event() {
-    expect_rejection(
-        "timing_scheduler_cost_per_task_does_not_grow",
-        cluster::timing_scheduler_cost_per_task_does_not_grow,
-        api(scans_waiting_tasks),
-        "slower with 4000 tasks than with 1000",
-    );
-}
+reject!(mechanism_rejects_a_scheduler_that_runs_ready_tasks_in_the_order_they_became_ready:
+    local_cluster::mechanism_oldest_ready_task_runs_first,
+    api(scans_waiting_tasks),
+    "chains were in flight at once");
+
+reject!(correctness_rejects_a_scheduler_that_runs_tasks_before_their_inputs_in_the_pipeline:
+    local_cluster::correctness_pipeline_checksums_match_the_sequential_run,
+    api(runs_before_inputs),
+    "the pipeline on the cluster failed");
+
+reject!(timing_rejects_a_scheduler_that_scans_every_waiting_task_per_event:
+    local_cluster::timing_scheduler_cost_per_task_does_not_grow,
+    api(scans_waiting_tasks),
+    "slower with 4000 tasks than with 1000");
+
+reject!(timing_rejects_a_scheduler_that_scans_the_ready_queue_to_release:
+    local_cluster::timing_releasing_ready_tasks_cost_does_not_grow,
+    api(scans_ready_queue),
+    "slower with 40000 ready tasks than with 5000");

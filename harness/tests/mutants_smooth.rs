@@ -3,7 +3,7 @@
 //! replaced (`..REFERENCE`).
 
 use harness::check;
-use harness::check::expect_rejection;
+use harness::reject;
 use harness::smooth::{self, SmoothApi};
 use reference::SMOOTH as REFERENCE;
 
@@ -149,6 +149,36 @@ fn running_sum_spreads_nan(image: ArrayView2<f64>) -> Array2<f64> {
     out
 }
 
+/// A sum started at `0.0` instead of `-0.0`: a window of `-0.0` comes out `+0.0`.
+fn sum_from_positive_zero(image: ArrayView2<f64>) -> Array2<f64> {
+    clipped_mean(image, correct_window, |sum, count| sum / count)
+}
+
+/// A summed-area table along each row: prefix sums of the column sums, and each window
+/// is `prefix[right + 1] - prefix[left]` — one subtraction per pixel whatever the window,
+/// but a running total across the whole row, which overflows at pixels of `f64::MAX / 16`
+/// long before any 3 × 3 window would (and `inf - inf` is NaN).
+fn prefix_sums_along_the_row(image: ArrayView2<f64>) -> Array2<f64> {
+    let (rows, cols) = image.dim();
+    let mut out = Array2::zeros((rows, cols));
+    for i in 0..rows {
+        let (top, bottom) = correct_window(i, rows);
+        let mut prefix = vec![-0.0; cols + 1];
+        for j in 0..cols {
+            let column: f64 = (top..=bottom)
+                .map(|r| image[[r, j]])
+                .fold(-0.0, |a, b| a + b);
+            prefix[j + 1] = prefix[j] + column;
+        }
+        for j in 0..cols {
+            let (left, right) = correct_window(j, cols);
+            let count = ((bottom - top + 1) * (right - left + 1)) as f64;
+            out[[i, j]] = (prefix[right + 1] - prefix[left]) / count;
+        }
+    }
+    out
+}
+
 #[test]
 fn reference_passes_the_checks_used_here() {
     for (name, check_fn) in [
@@ -173,138 +203,62 @@ fn reference_passes_the_checks_used_here() {
     }
 }
 
-#[test]
-fn correctness_rejects_floor_division() {
-    let mutant = SmoothApi {
-        smooth_naive: floor_division,
-        ..REFERENCE
-    };
-    expect_rejection(
-        "correctness_smooth_naive",
-        smooth::correctness_smooth_naive,
-        mutant,
-        "first at [0, 1]: expected 3.5, actual 3.0",
-    );
-}
+reject!(correctness_rejects_floor_division:
+    smooth::correctness_smooth_naive,
+    SmoothApi { smooth_naive: floor_division, ..REFERENCE },
+    "first at [0, 1]: expected 3.5, actual 3.0");
 
-#[test]
-fn correctness_rejects_a_border_left_at_zero() {
-    let mutant = SmoothApi {
-        smooth_optimised: border_left_at_zero,
-        ..REFERENCE
-    };
-    expect_rejection(
-        "correctness_smooth_optimised",
-        smooth::correctness_smooth_optimised,
-        mutant,
-        "first at [0, 0]: expected 3.0, actual 0.0",
-    );
-}
+reject!(correctness_rejects_a_border_left_at_zero:
+    smooth::correctness_smooth_optimised,
+    SmoothApi { smooth_optimised: border_left_at_zero, ..REFERENCE },
+    "first at [0, 0]: expected 3.0, actual 0.0");
 
-#[test]
-fn correctness_rejects_a_kernel_that_reads_outside_the_image() {
-    let mutant = SmoothApi {
-        smooth_parallel: reads_outside_the_image,
-        ..REFERENCE
-    };
-    expect_rejection(
-        "correctness_smooth_parallel",
-        smooth::correctness_smooth_parallel,
-        mutant,
-        "a 3×3 image (clipped border)",
-    );
-}
+reject!(correctness_rejects_a_kernel_that_reads_outside_the_image:
+    smooth::correctness_smooth_parallel,
+    SmoothApi { smooth_parallel: reads_outside_the_image, ..REFERENCE },
+    "a 3×3 image (clipped border)");
 
-#[test]
-fn correctness_rejects_a_running_sum_that_spreads_nan() {
-    let mutant = SmoothApi {
-        smooth_optimised: running_sum_spreads_nan,
-        ..REFERENCE
-    };
-    expect_rejection(
-        "correctness_smooth_optimised",
-        smooth::correctness_smooth_optimised,
-        mutant,
-        "with NaN at",
-    );
-}
+reject!(correctness_rejects_a_running_sum_that_spreads_nan:
+    smooth::correctness_smooth_optimised,
+    SmoothApi { smooth_optimised: running_sum_spreads_nan, ..REFERENCE },
+    "with NaN at");
 
-#[test]
-fn correctness_tutorial_defects_check_rejects_floor_division_and_a_zero_border() {
-    let floor = SmoothApi {
-        smooth_parallel: floor_division,
-        ..REFERENCE
-    };
-    expect_rejection(
-        "correctness_no_tutorial_defects",
-        smooth::correctness_no_tutorial_defects,
-        floor,
-        "floor division",
-    );
-    let zero_border = SmoothApi {
-        smooth_naive: border_left_at_zero,
-        ..REFERENCE
-    };
-    expect_rejection(
-        "correctness_no_tutorial_defects",
-        smooth::correctness_no_tutorial_defects,
-        zero_border,
-        "outside the range of its window",
-    );
-}
+reject!(correctness_rejects_a_sum_that_loses_the_sign_of_zero:
+    smooth::correctness_smooth_naive,
+    SmoothApi { smooth_naive: sum_from_positive_zero, ..REFERENCE },
+    "on a 3×4 image of -0.0: output [0, 0] = 0.0, expected -0.0");
 
-#[test]
-fn properties_reject_an_off_by_one_border() {
-    let mutant = SmoothApi {
-        smooth_naive: off_by_one_border,
-        ..REFERENCE
-    };
-    expect_rejection(
-        "properties_smooth_naive",
-        smooth::properties_smooth_naive,
-        mutant,
-        "property failed",
-    );
-}
+reject!(correctness_tutorial_defects_check_rejects_floor_division:
+    smooth::correctness_no_tutorial_defects,
+    SmoothApi { smooth_parallel: floor_division, ..REFERENCE },
+    "floor division");
 
-#[test]
-fn properties_reject_swapped_row_and_column_indexing() {
-    let mutant = SmoothApi {
-        smooth_optimised: swapped_indexing,
-        ..REFERENCE
-    };
-    expect_rejection(
-        "properties_smooth_optimised",
-        smooth::properties_smooth_optimised,
-        mutant,
-        "property failed",
-    );
-}
+reject!(correctness_tutorial_defects_check_rejects_a_zero_border:
+    smooth::correctness_no_tutorial_defects,
+    SmoothApi { smooth_naive: border_left_at_zero, ..REFERENCE },
+    "outside the range of its window");
 
-#[test]
-fn snapshot_rejects_floor_division() {
-    let mutant = SmoothApi {
-        smooth_optimised: floor_division,
-        ..REFERENCE
-    };
-    expect_rejection(
-        "snapshot_tutorial_image",
-        smooth::snapshot_tutorial_image,
-        mutant,
-        "summary of smooth_optimised's output differs",
-    );
-}
+reject!(properties_reject_an_off_by_one_border:
+    smooth::properties_smooth_naive,
+    SmoothApi { smooth_naive: off_by_one_border, ..REFERENCE },
+    "property failed");
 
-#[test]
-fn timing_rejects_an_optimised_kernel_that_is_the_naive_loop() {
-    let mutant = SmoothApi {
-        smooth_optimised: solution_02::smooth_naive,
-        ..REFERENCE
-    };
-    expect_rejection(
-        "timing_smooth_optimised_vs_naive",
-        smooth::timing_smooth_optimised_vs_naive,
-        mutant,
-        "should be at least",
-    );
-}
+reject!(properties_reject_swapped_row_and_column_indexing:
+    smooth::properties_smooth_optimised,
+    SmoothApi { smooth_optimised: swapped_indexing, ..REFERENCE },
+    "property failed");
+
+reject!(properties_reject_prefix_sums_that_overflow_within_the_range:
+    smooth::properties_smooth_optimised,
+    SmoothApi { smooth_optimised: prefix_sums_along_the_row, ..REFERENCE },
+    "with pixels up to ±f64::MAX / 16 (the contract's range)");
+
+reject!(snapshot_rejects_floor_division:
+    smooth::snapshot_tutorial_image,
+    SmoothApi { smooth_optimised: floor_division, ..REFERENCE },
+    "summary of smooth_optimised's output differs");
+
+reject!(timing_rejects_an_optimised_kernel_that_is_the_naive_loop:
+    smooth::timing_smooth_optimised_vs_naive,
+    SmoothApi { smooth_optimised: solution_02::smooth_naive, ..REFERENCE },
+    "should be at least");

@@ -67,7 +67,13 @@ pub fn pointers(text: &str) -> Vec<Pointer> {
             .chars()
             .take_while(|c| c.is_ascii_digit() || *c == '.')
             .collect();
-        let after = rest[number.len()..].trim_start();
+        let after_number = &rest[number.len()..];
+        // A title follows after a space: `book §1.2 "Title"` (in Rust: `\"Title\"`). A quote
+        // right after the number closes a string instead (`"book §1.2"`).
+        if !after_number.starts_with(' ') {
+            continue;
+        }
+        let after = after_number.trim_start();
         let after = after.strip_prefix('\\').unwrap_or(after);
         let Some(quoted) = after.strip_prefix('"') else {
             continue;
@@ -106,8 +112,9 @@ fn headings(root: &Path) -> BTreeSet<(String, String)> {
     found
 }
 
-/// Every book pointer in `exercises/` and `harness/` names a heading that exists, with the
-/// same number and title.
+/// Every book pointer in `exercises/`, `given/` and `harness/` names a heading that exists,
+/// with the same number and title; in the harness, pointers are written only in the table
+/// `harness/src/book.rs`.
 pub fn book_pointers_resolve(root: &Path) -> Result<String, Vec<String>> {
     let headings = headings(root);
     let mut problems = Vec::new();
@@ -115,8 +122,20 @@ pub fn book_pointers_resolve(root: &Path) -> Result<String, Vec<String>> {
     for dir in ["exercises", "harness", "given"] {
         for file in course::rust_files(&root.join(dir)) {
             let text = fs::read_to_string(&file).unwrap_or_default();
+            let relative = file.strip_prefix(root).unwrap_or(&file).to_path_buf();
+            let harness_table = Path::new("harness/src/book.rs");
+            let in_harness = relative.starts_with("harness/src");
             for p in pointers(&text) {
                 checked += 1;
+                if in_harness && relative != harness_table {
+                    problems.push(format!(
+                        "{}: book §{} \"{}\": the harness's pointers live in one table, \
+                         harness/src/book.rs; use its constant",
+                        relative.display(),
+                        p.section,
+                        p.title
+                    ));
+                }
                 if !headings.contains(&(p.section.clone(), p.title.clone())) {
                     problems.push(format!(
                         "{}: book §{} \"{}\" names no heading of the book",
@@ -205,6 +224,7 @@ mod tests {
         );
         assert_eq!(pointers(plain)[0].title, "The task graph");
         assert!(pointers("book § and nothing").is_empty());
+        assert!(pointers(r#"compare("add", "book §1.2", a, b)"#).is_empty());
     }
 
     #[test]

@@ -307,7 +307,15 @@ fn pasted_solutions_pass(root: &Path, sections: &[Section]) -> StepResult {
             // Reuse the compiled dependencies; the copied workspace crates get their own
             // artifacts because their paths differ.
             .env("CARGO_TARGET_DIR", &target)
-            .args(["test", "--package", &s.exercise_package()])
+            // The checks only: the solutions' doc examples name `solution_NN`, which a
+            // pasted copy inside `exercise-NN` is not.
+            .args([
+                "test",
+                "--package",
+                &s.exercise_package(),
+                "--test",
+                "checks",
+            ])
             .args(["--", "--include-ignored"]);
         let out = capture(command).map_err(|e| vec![e])?;
         if !out.success {
@@ -333,7 +341,12 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     for entry in fs::read_dir(from)? {
         let entry = entry?;
         let name = entry.file_name();
-        if matches!(name.to_str(), Some("target" | ".git" | "build")) {
+        // Build output, git's store, the book's output and the Python venv (hundreds of MB)
+        // are not part of the course's sources.
+        if matches!(
+            name.to_str(),
+            Some("target" | ".git" | "build" | ".venv" | "__pycache__")
+        ) {
             continue;
         }
         let (src, dst) = (entry.path(), to.join(&name));

@@ -17,7 +17,8 @@ pub fn add_into(
 ) -> Result<(), AddError> {
     todo!(
         "add_into: write x + y into `out`, allocating nothing and leaving `out` untouched \
-         on error — book §1.4 \"In place: no allocation\" (book/src/01-add.md)"
+         on error — \
+         book §1.4 \"In place: no allocation\" (book/src/01-add.md)"
     )
 }
 // ANCHOR_END: add_into

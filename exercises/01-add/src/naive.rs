@@ -13,8 +13,8 @@ pub fn naive_add(x: &[Box<dyn PyObject>], y: &[Box<dyn PyObject>]) -> Result<PyL
     todo!(
         "naive_add: add the two lists element by element, the way the tutorial's list \
          comprehension does, on the boxed model; refuse unequal lengths and report the \
-         first pair that cannot be added — book §1.1 \"The boxed model\" \
-         (book/src/01-add.md)"
+         first pair that cannot be added — \
+         book §1.1 \"The boxed model\" (book/src/01-add.md)"
     )
 }
 // ANCHOR_END: naive_add

@@ -14,8 +14,8 @@ pub fn par_add_into(
     out: ArrayViewMut1<i64>,
 ) -> Result<(), AddError> {
     todo!(
-        "par_add_into: add_into, with the elements shared between rayon's threads — book \
-         §1.5 \"A second core\" (book/src/01-add.md)"
+        "par_add_into: add_into, with the elements shared between rayon's threads — \
+         book §1.5 \"A second core\" (book/src/01-add.md)"
     )
 }
 // ANCHOR_END: par_add_into

@@ -12,8 +12,8 @@ use crate::AddError;
 pub fn vectorised_add(x: ArrayView1<i64>, y: ArrayView1<i64>) -> Result<Array1<i64>, AddError> {
     todo!(
         "vectorised_add: add two arrays into a new array in one whole-array call, without \
-         broadcasting, wrapping on overflow — book §1.3 \"Vectorised: X + Y\" \
-         (book/src/01-add.md)"
+         broadcasting, wrapping on overflow — \
+         book §1.3 \"Vectorised: X + Y\" (book/src/01-add.md)"
     )
 }
 // ANCHOR_END: vectorised_add

@@ -13,14 +13,17 @@
 //!   edge, 4 in a corner, fewer in images one pixel wide;
 //! - every shape works, including 0 × N, 1 × 1, 1 × N and N × 1; the output has the input's shape;
 //! - any layout (transposed, sliced) gives the same answer as a contiguous copy;
-//! - a NaN reaches exactly the outputs whose window contains it.
+//! - a NaN reaches exactly the outputs whose window contains it;
+//! - pixels of magnitude up to [`LARGEST_PIXEL`] (`f64::MAX / 16`) give their window's mean
+//!   (no partial sum can overflow); beyond that an output may be `±inf` or `NaN`;
+//! - a window of only `-0.0` gives `-0.0` (start a sum at `-0.0`, not `0.0`).
 
 pub mod naive;
 pub mod optimised;
 pub mod parallel;
 
 // Given: the clipped window of rows (or columns) around an index.
-pub use given_02::{TUTORIAL_SHAPE, clipped_window};
+pub use given_02::{LARGEST_PIXEL, TUTORIAL_SHAPE, clipped_window};
 
 pub use naive::smooth_naive;
 pub use optimised::smooth_optimised;

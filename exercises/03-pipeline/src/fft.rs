@@ -7,6 +7,7 @@ use crate::Complex64;
 /// Side of the square tiles in which [`transpose_into`] moves data. Given.
 pub const TILE: usize = 16;
 
+// ANCHOR: fft2
 /// A 2-D FFT for one image shape, planned once and shared by every thread: it must be
 /// `Send + Sync` (the checks will not compile otherwise), so it holds only immutable
 /// plans, and each call to [`Fft2::forward`] uses its own buffers.
@@ -21,10 +22,9 @@ impl Fft2 {
     /// accepted: a dimension of 0 gives a transform of empty images.
     pub fn new(shape: (usize, usize)) -> Fft2 {
         todo!(
-            "Fft2::new: make a rustfft::FftPlanner::<f64>::new() and plan_fft_forward(cols) \
-             for the rows and plan_fft_forward(rows) for the columns (skip planning if a \
-             dimension is 0); store the plans and the shape — book §3.2 \"Stage 3: the 2-D \
-             FFT\" (book/src/03-pipeline.md)"
+            "Fft2::new: plan the 1-D transforms the 2-D transform needs, once, for this \
+             shape, and keep them (a dimension of 0 has nothing to plan) — \
+             book §3.2 \"Stage 3: the 2-D FFT\" (book/src/03-pipeline.md)"
         )
     }
 
@@ -41,14 +41,14 @@ impl Fft2 {
     /// layout is accepted (a strided or transposed view).
     pub fn forward(&self, image: ArrayView2<f64>) -> Array2<Complex64> {
         todo!(
-            "Fft2::forward: check the shape (assert_eq! with both shapes), copy the image \
-             into a Vec<Complex64> row by row, FFT every row in one process_with_scratch \
-             call, transpose_into a second buffer, FFT again (the columns), transpose back, \
-             and wrap the Vec with Array2::from_shape_vec — book §3.2 \"Stage 3: the 2-D \
-             FFT\" (book/src/03-pipeline.md)"
+            "Fft2::forward: the full 2-D spectrum in numpy.fft.fft2's layout, as 1-D \
+             transforms of the rows and then of the columns, for an image of the planned \
+             shape (refuse any other) — \
+             book §3.2 \"Stage 3: the 2-D FFT\" (book/src/03-pipeline.md)"
         )
     }
 }
+// ANCHOR_END: fft2
 
 /// The 2-D FFT of one image, planning for this call only (`numpy.fft.fft2`). To transform
 /// many images of one shape, make one [`Fft2`] and call [`Fft2::forward`] for each. Given.

@@ -23,8 +23,8 @@ pub mod sequential;
 // Given: not part of the exercise.
 pub use given_03::{
     Complex64, ImageResult, PipelineConfig, PipelineError, Progress, ProgressMode, RunReport,
-    SaveError, Sink, StageTimes, TUTORIAL_SHAPE, allocator, keep_freed_memory, smooth,
-    spectrum_checksum, unit_f64,
+    SaveError, SaveHook, Sink, StageTimes, TUTORIAL_SHAPE, allocator, keep_freed_memory, smooth,
+    spectrum_checksum, stop_saving, unit_f64,
 };
 
 pub use fft::{Fft2, fft2};

@@ -6,6 +6,7 @@ use rand_xoshiro::rand_core::{Rng, SeedableRng};
 
 use crate::unit_f64;
 
+// ANCHOR: load_eo_data
 /// Stage 1: the pixels of image `index`, uniform in `[0, 1)`, a pure function of `index`
 /// and `shape` — the same on every thread, in every order, in every run.
 ///
@@ -17,9 +18,9 @@ use crate::unit_f64;
 /// count overflows `isize` panics (ndarray: "Shape too large").
 pub fn load_eo_data(index: u64, shape: (usize, usize)) -> Array2<f64> {
     todo!(
-        "load_eo_data: seed a Xoshiro256PlusPlus from the index (seed_from_u64), then fill \
-         an array of `shape` in row-major order with unit_f64(rng.next_u64()) — \
-         Array2::from_shape_simple_fn does exactly that — book §3.1 \"Stage 1: images from \
-         an index\" (book/src/03-pipeline.md)"
+        "load_eo_data: the pixels of image `index` in [0, 1), a pure function of the \
+         index, by the recipe in this function's documentation — \
+         book §3.1 \"Stage 1: images from an index\" (book/src/03-pipeline.md)"
     )
 }
+// ANCHOR_END: load_eo_data

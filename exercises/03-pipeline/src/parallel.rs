@@ -2,6 +2,7 @@
 
 use crate::{Fft2, PipelineConfig, PipelineError, Progress, RunReport, process_image};
 
+// ANCHOR: run_parallel
 /// Processes images `0..config.images` on a rayon pool of `threads` threads, one whole
 /// image per task, and reports each image's result in index order — the same results, bit
 /// for bit, as [`run_sequential`](crate::run_sequential). One [`Fft2`] serves every thread.
@@ -13,10 +14,9 @@ use crate::{Fft2, PipelineConfig, PipelineError, Progress, RunReport, process_im
 /// cannot be built is `PipelineError::ThreadPool`.
 pub fn run_parallel(config: &PipelineConfig, threads: usize) -> Result<RunReport, PipelineError> {
     todo!(
-        "run_parallel: refuse 0 threads, config.validate()?, build a \
-         rayon::ThreadPoolBuilder::new().num_threads(threads) pool, plan one Fft2, and inside \
-         pool.install map (0..config.images).into_par_iter() through process_image, \
-         collecting into Result<Vec<_>, _> (which keeps index order) — book §3.5 \"Whole \
-         images on every core\" (book/src/03-pipeline.md)"
+        "run_parallel: the same results as run_sequential, in index order, with whole \
+         images shared between `threads` rayon threads (refuse 0 threads) — \
+         book §3.5 \"Whole images on every core\" (book/src/03-pipeline.md)"
     )
 }
+// ANCHOR_END: run_parallel

@@ -5,6 +5,7 @@ use crate::{
     StageTimes, load_eo_data, smooth, spectrum_checksum,
 };
 
+// ANCHOR: process_image
 /// Runs the four stages on image `index` of `shape` — load, smooth, FFT with `fft`
 /// (planned for `shape`), save to `sink` — and returns its checksum, the time each stage
 /// took and the thread that did the work. Drop each intermediate array as soon as the
@@ -18,14 +19,14 @@ pub fn process_image(
     sink: &Sink,
 ) -> Result<ImageResult, SaveError> {
     todo!(
-        "process_image: take an Instant::now() before and after each stage (load_eo_data, \
-         smooth, fft.forward, sink.save(index, spectrum.view())?), then return an ImageResult \
-         with spectrum_checksum(spectrum.view()), the four durations and \
-         std::thread::current().id() — book §3.3 \"The sequential pipeline\" \
-         (book/src/03-pipeline.md)"
+        "process_image: run image `index` through the four stages, timing each, and \
+         report its checksum, stage times and thread — \
+         book §3.3 \"The sequential pipeline\" (book/src/03-pipeline.md)"
     )
 }
+// ANCHOR_END: process_image
 
+// ANCHOR: run_sequential
 /// Processes images `0..config.images` one after another on the calling thread, and
 /// reports each image's result in index order. One [`Fft2`] is planned for the whole run.
 ///
@@ -33,10 +34,9 @@ pub fn process_image(
 /// save stops the run and is returned.
 pub fn run_sequential(config: &PipelineConfig) -> Result<RunReport, PipelineError> {
     todo!(
-        "run_sequential: config.validate()?, start a clock, plan one Fft2, \
-         Progress::start(config.progress, \"sequential\", config.images), then for each index \
-         push process_image(...)? and progress.inc(); finish the progress and return a \
-         RunReport {{ threads: 1, wall, images }} — book §3.3 \"The sequential pipeline\" \
-         (book/src/03-pipeline.md)"
+        "run_sequential: validate the configuration, plan the FFT once, and process every \
+         image in index order on this thread, with progress — \
+         book §3.3 \"The sequential pipeline\" (book/src/03-pipeline.md)"
     )
 }
+// ANCHOR_END: run_sequential

@@ -3,14 +3,17 @@
 //!
 //! A state machine with no threads and no clock: the runtime calls one method per event and
 //! carries out the [`Action`]s pushed. Every method costs O(1) per task and per graph edge
-//! it touches — never a scan of all tasks — because it runs once per task event and its
-//! cost is the per-task overhead of the whole cluster (§4.6).
+//! it touches — never a scan of all tasks, nor of the ready queue — because it runs once
+//! per task event and its cost is the per-task overhead of the whole cluster (§4.6). And no
+//! method recurses along the graph: releasing or failing a chain of a million tasks walks it
+//! with a work list, on any thread's stack (§4.4, §4.5).
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
 use crate::{Action, Scheduler, TaskId, WorkerId};
 
+// ANCHOR: state
 /// Where a task is in its life (Dask's names in brackets).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskState {
@@ -51,6 +54,9 @@ pub struct GraphScheduler {
     pub tasks: HashMap<TaskId, TaskInfo>,
     /// Ready tasks; the oldest submission comes out first (`Reverse` makes the max-heap a
     /// min-heap of task ids), so earlier work finishes before later work starts (§4.3).
+    /// May also hold tasks that were released or cancelled while Ready: removing them from
+    /// the middle of a heap is a scan, so `dispatch` skips them when they come out (lazy
+    /// deletion; each task is pushed once, so this costs O(log n) per task in all).
     pub ready: BinaryHeap<Reverse<TaskId>>,
     /// Workers with nothing to do.
     pub idle: Vec<WorkerId>,
@@ -77,12 +83,15 @@ impl GraphScheduler {
     }
 }
 
+// ANCHOR_END: state
+
 /// The scheduler a cluster uses: `LocalCluster::with_scheduler(workers, new_scheduler)`.
 pub fn new_scheduler(workers: usize) -> Box<dyn Scheduler> {
     Box::new(GraphScheduler::new(workers))
 }
 
 impl GraphScheduler {
+    // ANCHOR: dispatch
     /// Hands ready tasks to idle workers, oldest submission first, until one of them runs out.
     /// Then, if closing and nothing is left to run, shuts down. Call it at the end of
     /// every event. (A suggestion: the helpers you write are up to you.)
@@ -90,11 +99,13 @@ impl GraphScheduler {
     #[allow(clippy::ptr_arg)]
     fn dispatch(&mut self, actions: &mut Vec<Action>) {
         todo!(
-            "dispatch: while a task is ready and a worker is idle, pop both (the oldest submission first), mark the task \
-             Processing and push Action::Run; then push Action::Shutdown once if closing and \
+            "dispatch: while a worker is idle, pop the oldest submission from the ready heap, skip it if it \
+             is no longer Ready (released or cancelled: lazy deletion), else mark it Processing and push \
+             Action::Run; then push Action::Shutdown once if closing and \
              nothing is unfinished — book §4.3 \"Handing out work\" (book/src/04-local-cluster.md)"
         )
     }
+    // ANCHOR_END: dispatch
 }
 
 impl Scheduler for GraphScheduler {
@@ -125,7 +136,8 @@ impl Scheduler for GraphScheduler {
         todo!(
             "release: no future refers to the task any more; forget it (Action::Forget) \
              when no dependant still needs it and it is done, or it never ran and is not \
-             fire-and-forget — book §4.4 \"Futures and releasing results\" (book/src/04-local-cluster.md)"
+             fire-and-forget; forgetting an unstarted task may leave its inputs unneeded: walk them \
+             with a work list, not recursion, and leave a Ready task in the heap — book §4.4 \"Futures and releasing results\" (book/src/04-local-cluster.md)"
         )
     }
 
@@ -139,7 +151,8 @@ impl Scheduler for GraphScheduler {
     fn cancel(&mut self, task: TaskId, actions: &mut Vec<Action>) -> bool {
         todo!(
             "cancel: only a task that has not started (Waiting or Ready) can be cancelled: \
-             fail it with itself as the cause, and its dependants with it — book §4.5 \
+             fail it with itself as the cause, and its dependants with it (a Ready task stays in \
+             the heap; dispatch skips it) — book §4.5 \
              \"When a task fails\" (book/src/04-local-cluster.md)"
         )
     }

@@ -15,6 +15,9 @@ pub enum AddError {
         left: &'static str,
         right: &'static str,
     },
+    /// A sum does not fit in an `i64` (only the checked add of §1.6 reports this; the
+    /// others wrap, like numpy). `index` is the first such element.
+    Overflow { index: usize },
 }
 
 impl AddError {
@@ -57,6 +60,10 @@ impl fmt::Display for AddError {
             AddError::Type { index, left, right } => write!(
                 f,
                 "TypeError at index {index}: unsupported operand type(s) for +: '{left}' and '{right}'"
+            ),
+            AddError::Overflow { index } => write!(
+                f,
+                "the sum at index {index} does not fit in an i64 (the first element that overflows)"
             ),
         }
     }

@@ -7,6 +7,12 @@
 /// The tutorial's image size: 1000 × 1000.
 pub const TUTORIAL_SHAPE: (usize, usize) = (1000, 1000);
 
+/// The largest pixel magnitude the smooth contract covers: `f64::MAX / 16` (≈ 1.1e307, a
+/// power-of-two fraction, so exact). Nine such values sum to at most `9/16 · f64::MAX`
+/// whatever the order, so no variant's partial sum overflows. Beyond it, an output may be
+/// `±inf` or `NaN` where the true mean is finite (see `solution_02`'s contract).
+pub const LARGEST_PIXEL: f64 = f64::MAX / 16.0;
+
 // ANCHOR: clipped_window
 /// The window of rows (or columns) clipped to `0..len` around `index`: `(first, last)`
 /// inclusive. Shared by every variant so that the border policy is written once.

@@ -11,8 +11,17 @@ pub enum PipelineError {
     NoImages,
     /// An image dimension is 0: there is nothing to transform.
     EmptyImage { shape: (usize, usize) },
-    /// The image (or its 16-byte-per-pixel spectrum) would not fit in memory at all.
-    ImageTooLarge { shape: (usize, usize) },
+    /// The run would not fit in memory: its estimated peak
+    /// ([`estimated_peak_bytes`](crate::memory::estimated_peak_bytes)) is more than the
+    /// machine's available memory ([`available_bytes`](crate::memory::available_bytes)),
+    /// or than the address space where that is unknown.
+    ImageTooLarge {
+        shape: (usize, usize),
+        /// Images processed at once in the estimate (1 for a sequential run).
+        in_flight: usize,
+        needed_bytes: u128,
+        available_bytes: u128,
+    },
     /// A parallel run was asked for 0 threads.
     NoThreads,
     /// rayon could not start the thread pool (e.g. the system refused to create threads).
@@ -30,9 +39,18 @@ impl fmt::Display for PipelineError {
                 f,
                 "image shape {shape:?} has a zero dimension: both must be at least 1"
             ),
-            PipelineError::ImageTooLarge { shape } => write!(
+            PipelineError::ImageTooLarge {
+                shape,
+                in_flight,
+                needed_bytes,
+                available_bytes,
+            } => write!(
                 f,
-                "image shape {shape:?} is too large: its spectrum would not fit in memory"
+                "image shape {shape:?} is too large: with {in_flight} image(s) in flight the \
+                 run needs an estimated {} (48 bytes per pixel per image plus FFT plans), \
+                 but only {} is available",
+                crate::memory::human_bytes(*needed_bytes),
+                crate::memory::human_bytes(*available_bytes)
             ),
             PipelineError::NoThreads => write!(f, "a parallel run needs at least 1 thread"),
             PipelineError::ThreadPool { reason } => {

@@ -9,6 +9,7 @@
 //! | [`checksum`] | [`spectrum_checksum`]: compares runs without keeping their spectra |
 //! | [`progress`] | [`Progress`]: the tqdm-like progress bar |
 //! | [`error`] | [`PipelineError`] |
+//! | [`memory`] | the run's estimated peak memory, and the machine's available memory |
 //! | [`allocator`] | [`keep_freed_memory`]: the glibc tuning of §3.4 |
 //! | [`pixels`] | [`unit_f64`]: random bits to a pixel in `[0, 1)` |
 //!
@@ -20,6 +21,7 @@ pub mod allocator;
 pub mod checksum;
 pub mod config;
 pub mod error;
+pub mod memory;
 pub mod pixels;
 pub mod progress;
 pub mod report;
@@ -34,7 +36,7 @@ pub use error::PipelineError;
 pub use pixels::unit_f64;
 pub use progress::{Progress, ProgressMode};
 pub use report::{ImageResult, RunReport, StageTimes};
-pub use sink::{SaveError, Sink};
+pub use sink::{SaveError, SaveHook, Sink, stop_saving};
 
 /// Stage 2: section 02's reference kernel, a 3 × 3 true mean with the window clipped at the
 /// border (see `solution_02` for the contract). Cost: one pass over the image, ~1.5 ms at

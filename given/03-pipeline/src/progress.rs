@@ -47,6 +47,9 @@ struct LogLines {
 impl Progress {
     // ANCHOR: progress_start
     /// Starts showing the progress of `total` images, labelled `label` (e.g. "parallel").
+    ///
+    /// # Panics
+    /// Never: the bar's template is a constant known to be valid.
     pub fn start(mode: ProgressMode, label: &str, total: u64) -> Progress {
         let mode = match mode {
             ProgressMode::Auto if std::io::stderr().is_terminal() => ProgressMode::Bar,

@@ -27,6 +27,16 @@ pub enum ClusterError {
     CloseTimeout { unfinished: usize, waited: Duration },
     /// The scheduler itself panicked; the cluster stopped scheduling.
     SchedulerPanicked { message: String },
+    /// A future made by another cluster was given to this one (as a task's input, or to
+    /// `as_completed` together with this cluster's futures). Each cluster numbers its
+    /// tasks from 0, so it could only be wired to the wrong task: it is refused.
+    OtherCluster { task: String },
+    /// A task waited on a future while every other worker was already waiting inside a
+    /// task: no worker would be left to run what they wait for, so the wait was refused.
+    WouldDeadlock { task: String, workers: usize },
+    /// A worker thread could not be started (the system's thread or memory limit); the
+    /// workers already started were stopped.
+    WorkerSpawn { worker: usize, message: String },
 }
 
 impl fmt::Display for ClusterError {
@@ -54,6 +64,22 @@ impl fmt::Display for ClusterError {
             ClusterError::SchedulerPanicked { message } => {
                 write!(f, "the scheduler panicked: {message}")
             }
+            ClusterError::OtherCluster { task } => write!(
+                f,
+                "the future of task {task} belongs to another cluster: a future can only be \
+                 used on the cluster that made it"
+            ),
+            ClusterError::WouldDeadlock { task, workers } => write!(
+                f,
+                "waiting for task {task} inside a task would deadlock: all {workers} worker(s) \
+                 would be waiting inside tasks, none left to run it (return the future's work \
+                 as a new task instead of waiting, or use more workers)"
+            ),
+            ClusterError::WorkerSpawn { worker, message } => write!(
+                f,
+                "could not start worker thread {worker}: {message} (the workers already \
+                 started were stopped)"
+            ),
         }
     }
 }

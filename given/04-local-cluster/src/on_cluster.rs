@@ -18,8 +18,11 @@ use crate::{Client, ClusterError, Future, LocalCluster, as_completed};
 /// first three are dropped at once, as in the tutorial's loop: each intermediate image is
 /// freed as soon as the next stage has used it.
 ///
-/// Errors: the cluster's refusal (`Closed`, …). A failed save resolves the returned future
-/// to `Failed` naming the save task. Cost: four submissions (a few µs).
+/// A failed save resolves the returned future to `Failed` naming the save task. Cost: four
+/// submissions (a few µs).
+///
+/// # Errors
+/// The cluster's refusal (`Closed`, …).
 pub fn submit_image(
     client: &Client,
     index: u64,
@@ -85,12 +88,14 @@ impl std::error::Error for ClusterRunError {}
 /// image's chain (the tutorial's loop), then advances the progress display as save tasks
 /// complete, in whatever order they finish, and returns the checksums in index order.
 ///
-/// Bad input: everything `PipelineConfig::validate` rejects, before any work; the first
-/// failed image (or a cluster refusal) is returned as `ClusterRunError::Cluster` after
-/// waiting at most `timeout` in total. Memory: all images are submitted at once, but the
-/// scheduler runs the oldest ready task first, so only about one image per worker is in
-/// flight (§4.3). Cost: the images' work spread over the workers, plus ~4 tasks' overhead
-/// per image.
+/// Memory: all images are submitted at once, but the scheduler runs the oldest ready task
+/// first, so only about one image per worker is in flight (§4.3). Cost: the images' work
+/// spread over the workers, plus ~4 tasks' overhead per image.
+///
+/// # Errors
+/// `ClusterRunError::Config` for everything `PipelineConfig::validate` rejects, before any
+/// work; the first failed image (or a cluster refusal) as `ClusterRunError::Cluster`,
+/// after waiting at most `timeout` in total.
 pub fn run_on_cluster(
     cluster: &LocalCluster,
     config: &PipelineConfig,

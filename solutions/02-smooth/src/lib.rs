@@ -16,6 +16,18 @@
 //! - **Any layout**: a transposed or sliced view gives the same answer as its contiguous copy.
 //! - **NaN** propagates to exactly the outputs whose window contains it; infinities likewise
 //!   follow IEEE arithmetic (no subtraction is used, so `inf - inf` never appears).
+//! - **Valid range: finite pixels of magnitude at most `f64::MAX / 16`** (≈ 1.1e307,
+//!   [`given_02::LARGEST_PIXEL`]). A window then sums to at most `9/16 · f64::MAX` in any
+//!   order, so no partial sum overflows and every output is its window's mean. Beyond it a
+//!   window's sum can overflow part-way — an all-`f64::MAX` image smooths to `inf`, and
+//!   `[[M, -M, M], [M, -M, M], [0, 0, 0]]` gives `inf` in one variant and `NaN` in another,
+//!   because they add in different orders. Such an output is never a finite wrong value:
+//!   it is the mean, or `±inf`, or `NaN`. (Scaling every pixel by 1/16 first would widen the
+//!   range to `f64::MAX`, at the cost of a multiply per pixel in every kernel; satellite
+//!   reflectances are nowhere near the limit.)
+//! - **Signed zero**: the mean of a window of only `-0.0` is `-0.0`, as IEEE addition and
+//!   numpy's `mean` give; one `+0.0` in the window makes it `+0.0`. (A sum started at
+//!   `0.0` would turn every `-0.0` into `+0.0`; start at `-0.0`, the additive identity.)
 //! - Variants agree to within floating-point rounding (they add in different orders): at
 //!   most a few ulps of the largest magnitude in the window.
 
@@ -27,4 +39,4 @@ pub use naive::smooth_naive;
 pub use optimised::smooth_optimised;
 pub use parallel::smooth_parallel;
 
-pub use given_02::{TUTORIAL_SHAPE, clipped_window};
+pub use given_02::{LARGEST_PIXEL, TUTORIAL_SHAPE, clipped_window};

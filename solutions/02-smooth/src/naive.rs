@@ -24,7 +24,8 @@ pub fn smooth_naive(image: ArrayView2<f64>) -> Array2<f64> {
         let (top, bottom) = clipped_window(i, rows);
         for j in 0..cols {
             let (left, right) = clipped_window(j, cols);
-            let mut sum = 0.0;
+            // -0.0 is the additive identity: a window of -0.0 stays -0.0 (0.0 would not).
+            let mut sum = -0.0;
             for r in top..=bottom {
                 for c in left..=right {
                     sum += image[[r, c]];

@@ -62,10 +62,12 @@ impl Fft2 {
     /// `numpy.fft.fft2`: `X[k1, k2] = Σ x[n1, n2] · exp(-2πi (k1·n1/rows + k2·n2/cols))`,
     /// unnormalised, zero frequency at `[0, 0]`.
     ///
-    /// Bad input: panics with both shapes if `image` does not have the planned shape. Any
-    /// layout is accepted (a strided or transposed view is read row by row).
-    /// Cost: `O(rows·cols·log)`; allocates the 16-byte-per-pixel result, one half-size
-    /// work buffer and `TILE` columns; ~9 ms at 1000 × 1000 on the course machine.
+    /// Any layout is accepted (a strided or transposed view is read row by row). Cost:
+    /// `O(rows·cols·log)`; allocates the 16-byte-per-pixel result, one half-size work buffer
+    /// and `TILE` columns (`cargo bench -p solution-03 -- stages` times it).
+    ///
+    /// # Panics
+    /// With both shapes, if `image` does not have the planned shape.
     pub fn forward(&self, image: ArrayView2<f64>) -> Array2<Complex64> {
         assert_eq!(
             image.dim(),
@@ -122,6 +124,9 @@ impl Fft2 {
 /// The 2-D FFT of one image, planning for this call only (`numpy.fft.fft2`). To transform
 /// many images of one shape, make one [`Fft2`] and call [`Fft2::forward`] for each.
 /// Cost: planning (~tens of µs) plus [`Fft2::forward`].
+///
+/// # Panics
+/// Never for its own input (the plan is made for its shape).
 pub fn fft2(image: ArrayView2<f64>) -> Array2<Complex64> {
     Fft2::new(image.dim()).forward(image)
 }
@@ -129,7 +134,9 @@ pub fn fft2(image: ArrayView2<f64>) -> Array2<Complex64> {
 
 /// Writes the transpose of `src` (`rows × cols`, row-major) into `dst` (`cols × rows`),
 /// one [`TILE`] × [`TILE`] block at a time so that reads and writes both stay in cache.
-/// Panics if a length does not match.
+///
+/// # Panics
+/// If a length does not match `rows * cols`.
 pub fn transpose_into<T: Copy>(src: &[T], rows: usize, cols: usize, dst: &mut [T]) {
     assert_eq!(src.len(), rows * cols, "transpose_into: source length");
     assert_eq!(dst.len(), rows * cols, "transpose_into: destination length");

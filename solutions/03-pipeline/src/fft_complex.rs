@@ -39,9 +39,11 @@ impl ComplexFft2 {
     }
 
     // ANCHOR: complex_forward
-    /// The 2-D spectrum of `image`. Panics with both shapes if `image` does not have the
-    /// planned shape. Cost: two complex FFT passes and two full transposes; allocates the
-    /// result and one work buffer of the same size (16 bytes per pixel each).
+    /// The 2-D spectrum of `image`. Cost: two complex FFT passes and two full transposes;
+    /// allocates the result and one work buffer of the same size (16 bytes per pixel each).
+    ///
+    /// # Panics
+    /// With both shapes, if `image` does not have the planned shape.
     pub fn forward(&self, image: ArrayView2<f64>) -> Array2<Complex64> {
         assert_eq!(
             image.dim(),

@@ -35,6 +35,6 @@ pub use sequential::{process_image, run_sequential};
 // Given code (`given-03`), re-exported so that solution and exercise share one API.
 pub use given_03::{
     Complex64, ImageResult, PipelineConfig, PipelineError, Progress, ProgressMode, RunReport,
-    SaveError, Sink, StageTimes, TUTORIAL_SHAPE, allocator, keep_freed_memory, smooth,
-    spectrum_checksum, unit_f64,
+    SaveError, SaveHook, Sink, StageTimes, TUTORIAL_SHAPE, allocator, keep_freed_memory, smooth,
+    spectrum_checksum, stop_saving, unit_f64,
 };

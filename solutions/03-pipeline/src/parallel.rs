@@ -16,11 +16,13 @@ use crate::{Fft2, PipelineConfig, PipelineError, Progress, RunReport, process_im
 /// the images are never all materialised. Images are produced on demand from their index
 /// (rayon splits the index range, not a list of loaded images).
 ///
-/// Bad input: 0 threads is [`PipelineError::NoThreads`]; everything
-/// [`PipelineConfig::validate`] rejects is reported before any work; the first failed save
-/// stops the run (images already started finish) and is returned. A pool that cannot be
-/// started is [`PipelineError::ThreadPool`]. Cost: the per-image costs divided among the
-/// threads, plus starting the pool (~0.1 ms).
+/// Cost: the per-image costs divided among the threads, plus starting the pool (~0.1 ms).
+///
+/// # Errors
+/// 0 threads is [`PipelineError::NoThreads`]; everything [`PipelineConfig::validate`]
+/// rejects is reported before any work; the first failed save stops the run (images
+/// already started finish) and is returned. A pool that cannot be started is
+/// [`PipelineError::ThreadPool`].
 pub fn run_parallel(config: &PipelineConfig, threads: usize) -> Result<RunReport, PipelineError> {
     if threads == 0 {
         return Err(PipelineError::NoThreads);

@@ -13,8 +13,13 @@ use crate::{
 /// took and the thread that did the work. Each intermediate array is dropped as soon as
 /// the next stage has its result, so one call holds at most two images' worth of arrays.
 ///
-/// Bad input: a save failure is returned; `fft` planned for another shape panics (see
-/// [`Fft2::forward`]). Cost: the four stages plus a checksum (~0.6 ms at 1000 × 1000).
+/// Cost: the four stages plus a checksum (~0.6 ms at 1000 × 1000).
+///
+/// # Errors
+/// A save failure, naming the image and the file.
+///
+/// # Panics
+/// If `fft` was planned for another shape (see [`Fft2::forward`]).
 pub fn process_image(
     index: u64,
     shape: (usize, usize),
@@ -51,12 +56,14 @@ pub fn process_image(
 /// tutorial's `for i in tqdm(range(N))` loop, and reports each image's result in index
 /// order. One [`Fft2`] is planned for the whole run.
 ///
-/// Bad input: 0 images, a zero dimension, a too-large shape or an unusable sink are
-/// reported by [`PipelineConfig::validate`] before any work; the first failed save stops
-/// the run and is returned. Memory: one image in flight at a time. Cost: the sum of the
-/// per-image costs: ~13 ms per 1000 × 1000 image on the course machine when freed memory
-/// is kept ([`keep_freed_memory`](crate::keep_freed_memory)), ~35 ms when every image
-/// page-faults its memory in.
+/// Memory: one image in flight at a time. Cost: the sum of the per-image costs — much less
+/// when freed memory is kept ([`keep_freed_memory`](crate::keep_freed_memory)) than when
+/// every image page-faults its memory in (book §3.4; the demo's table measures both).
+///
+/// # Errors
+/// 0 images, a zero dimension, a too-large shape or an unusable sink are reported by
+/// [`PipelineConfig::validate`] before any work; the first failed save stops the run and is
+/// returned.
 pub fn run_sequential(config: &PipelineConfig) -> Result<RunReport, PipelineError> {
     config.validate()?;
     let start = Instant::now();

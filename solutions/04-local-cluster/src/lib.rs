@@ -23,15 +23,16 @@ pub use scheduler::{GraphScheduler, TaskInfo, TaskState, new_scheduler};
 
 // Given code (`given-04`), re-exported so that solution and exercise share one API.
 pub use given_04::{
-    Action, AsCompleted, Client, ClusterError, ClusterRun, ClusterRunError, Future, LocalCluster,
-    NewScheduler, PICTURE_TASKS, STREAM_KEPT, Scheduler, StateCounts, TaskId, TaskRecord, WorkerId,
-    as_completed, fire_and_forget, panic_message, run_on_cluster, submit_image, task_stream_svg,
-    wait,
+    Action, AsCompleted, Client, ClusterError, ClusterOptions, ClusterRun, ClusterRunError,
+    DEFAULT_WORKER_STACK, Future, LocalCluster, NewScheduler, PICTURE_TASKS, STREAM_KEPT,
+    Scheduler, StateCounts, TaskId, TaskRecord, WorkerId, as_completed, fire_and_forget,
+    panic_message, run_on_cluster, submit_image, task_stream_svg, wait,
 };
 
 /// A cluster of `workers` workers scheduled by this crate's [`new_scheduler`].
 ///
-/// Errors: `NoWorkers` when `workers == 0`.
+/// # Errors
+/// `NoWorkers` when `workers == 0`; `WorkerSpawn` when a worker thread cannot be started.
 pub fn local_cluster(workers: usize) -> Result<LocalCluster, ClusterError> {
     LocalCluster::with_scheduler(workers, new_scheduler)
 }

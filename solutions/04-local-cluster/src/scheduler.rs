@@ -3,8 +3,10 @@
 //!
 //! A state machine with no threads and no clock: the runtime calls one method per event and
 //! carries out the [`Action`]s pushed. Every method costs O(1) per task and per graph edge
-//! it touches — never a scan of all tasks — because it runs once per task event and its
-//! cost is the per-task overhead of the whole cluster (§4.6).
+//! it touches — never a scan of all tasks, nor of the ready queue — because it runs once
+//! per task event and its cost is the per-task overhead of the whole cluster (§4.6). And no
+//! method recurses along the graph: releasing or failing a chain of a million tasks walks it
+//! with a work list, on any thread's stack (§4.4, §4.5).
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -52,6 +54,9 @@ pub struct GraphScheduler {
     pub tasks: HashMap<TaskId, TaskInfo>,
     /// Ready tasks; the oldest submission comes out first (`Reverse` makes the max-heap a
     /// min-heap of task ids), so earlier work finishes before later work starts (§4.3).
+    /// May also hold tasks that were released or cancelled while Ready: removing them from
+    /// the middle of a heap is a scan, so `dispatch` skips them when they come out (lazy
+    /// deletion; each task is pushed once, so this costs O(log n) per task in all).
     pub ready: BinaryHeap<Reverse<TaskId>>,
     /// Workers with nothing to do.
     pub idle: Vec<WorkerId>,
@@ -90,10 +95,19 @@ impl GraphScheduler {
     /// Then, if closing and nothing is left to run, shuts down. Called at the end of every
     /// event.
     fn dispatch(&mut self, actions: &mut Vec<Action>) {
-        while !self.ready.is_empty() && !self.idle.is_empty() {
-            let Reverse(task) = self.ready.pop().expect("not empty");
+        while !self.idle.is_empty() {
+            let Some(Reverse(task)) = self.ready.pop() else {
+                break;
+            };
+            // Released (forgotten) or cancelled while it waited in the heap: skip it.
+            let Some(info) = self.tasks.get_mut(&task) else {
+                continue;
+            };
+            if info.state != TaskState::Ready {
+                continue;
+            }
+            info.state = TaskState::Processing;
             let worker = self.idle.pop().expect("not empty");
-            self.info(task).state = TaskState::Processing;
             actions.push(Action::Run { task, worker });
         }
         if self.closing && self.unfinished == 0 && !self.shut_down {
@@ -111,7 +125,7 @@ impl GraphScheduler {
 
     // ANCHOR: fail
     /// `task` and everything downstream of it that has not run will never run, because of
-    /// `cause`. An explicit work list, not recursion: a chain of 100,000 tasks must not
+    /// `cause`. An explicit work list, not recursion: a chain of a million tasks must not
     /// overflow the stack.
     fn fail(&mut self, task: TaskId, cause: TaskId, actions: &mut Vec<Action>) {
         let mut pending = vec![task];
@@ -121,12 +135,11 @@ impl GraphScheduler {
                 continue;
             };
             match info.state {
-                TaskState::Waiting => {}
-                TaskState::Ready => self.ready.retain(|&Reverse(r)| r != t),
+                // A Ready task stays in the heap; `dispatch` skips it once it is Erred.
+                TaskState::Waiting | TaskState::Ready => {}
                 // Already running, done or failed: nothing to do.
                 TaskState::Processing | TaskState::Memory | TaskState::Erred => continue,
             }
-            let info = self.info(t);
             info.state = TaskState::Erred;
             pending.extend(info.dependants.iter().copied());
             self.unfinished -= 1;
@@ -147,28 +160,35 @@ impl GraphScheduler {
     }
 
     /// Forgets `task` when nothing can use it any more: no future, no dependant waiting,
-    /// and either it is done or nobody asked for it to run (not fire-and-forget).
+    /// and either it is done or nobody asked for it to run (not fire-and-forget). A task
+    /// forgotten before it ran consumes its own inputs, which may leave them unneeded in
+    /// turn: an explicit work list, not recursion, so that releasing a chain of a million
+    /// unstarted tasks does not overflow the stack (it may run on a worker's stack).
     fn forget_if_unneeded(&mut self, task: TaskId, actions: &mut Vec<Action>) {
-        let Some(info) = self.tasks.get(&task) else {
-            return;
-        };
-        if info.wanted || info.needed_by > 0 {
-            return;
-        }
-        match info.state {
-            TaskState::Memory | TaskState::Erred => {}
-            TaskState::Waiting | TaskState::Ready if !info.keep => {
-                // Released before it ran: it never will (Dask does the same).
-                if info.state == TaskState::Ready {
-                    self.ready.retain(|&Reverse(r)| r != task);
-                }
-                self.unfinished -= 1;
-                self.inputs_consumed(task, actions);
+        let mut candidates = vec![task];
+        while let Some(task) = candidates.pop() {
+            let Some(info) = self.tasks.get_mut(&task) else {
+                continue;
+            };
+            if info.wanted || info.needed_by > 0 {
+                continue;
             }
-            _ => return,
+            match info.state {
+                TaskState::Memory | TaskState::Erred => {}
+                TaskState::Waiting | TaskState::Ready if !info.keep => {
+                    // Released before it ran: it never will (Dask does the same). A Ready
+                    // task stays in the heap; `dispatch` skips it once it is forgotten.
+                    self.unfinished -= 1;
+                    for dep in std::mem::take(&mut info.dependencies) {
+                        self.info(dep).needed_by -= 1;
+                        candidates.push(dep);
+                    }
+                }
+                _ => continue,
+            }
+            self.tasks.remove(&task);
+            actions.push(Action::Forget { task });
         }
-        self.tasks.remove(&task);
-        actions.push(Action::Forget { task });
     }
     // ANCHOR_END: forget
 }

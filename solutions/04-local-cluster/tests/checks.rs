@@ -1,4 +1,4 @@
 //! The section 04 checks, run against the reference scheduler: `cargo test -p solution-04`.
 //! One group at a time: `cargo test -p solution-04 correctness_` (or `properties_`,
 //! `mechanism_`, `timing_`).
-harness::cluster_checks!(solution_04);
+harness::local_cluster_checks!(solution_04);
