@@ -14,6 +14,10 @@ Steps (default: all, in this order):
   dask      the same on ``LocalCluster()``: the tutorial's submit loop (``pure=False``,
             ``fire_and_forget``), timed to the end of the submit loop and, by also holding
             the save futures and waiting on them, to the completion of every task
+  bridge    the course's Rust kernels (``eo_kernels``, built by ``python/build-bridge``):
+            smooth and fft2 called from Python; the whole pipeline on rayon threads; and the
+            tutorial's Dask loop with them (``dask_rust.py``): LocalCluster() processes,
+            processes=False threads, one task per image, and the workers' malloc setting
 
 Each row reports every timed sample, its median/min/max and n; ``--json`` prints one JSON
 object on one line (the only thing on standard output), with the versions of Python and the
@@ -21,7 +25,8 @@ libraries and the 1/5/15-minute load average before and after.
 
 Cost on the course's 2-core machine, with R = max(1, repeats // 5): add about 0.6 s x (1 + R)
 (the list add dominates); smooth about 1 s (numba compiles); fft2 under 1 s; pipeline R runs
-of images x ~35 ms; dask ~1 s of start-up and 1 + R such runs; plus ~1 s of imports.
+of images x ~35 ms; dask ~1 s of start-up and 1 + R such runs; bridge five such clusters, in Rust; plus ~1 s of
+imports.
 """
 
 import argparse
@@ -37,7 +42,7 @@ import numpy as np
 
 from tutorial import fast_smooth, load_eo_data, save
 
-STEPS = ("add", "smooth", "fft2", "pipeline", "dask")
+STEPS = ("add", "smooth", "fft2", "pipeline", "dask", "bridge")
 LIBRARIES = ("numpy", "numba", "scipy", "dask", "distributed")
 
 
@@ -136,49 +141,62 @@ def step_pipeline(repeats, images):
 
 
 def step_dask(repeats, images):
-    from dask.distributed import Client, LocalCluster, fire_and_forget, wait
+    from dask_rust import cluster_runs
 
-    start = time.perf_counter()
-    cluster = LocalCluster()
-    client = Client(cluster)
-    startup = time.perf_counter() - start
-    nthreads = client.nthreads()
-
-    def submit_loop():
-        """The tutorial's cell, plus the save futures kept so the end can be awaited."""
-        start = time.perf_counter()
-        saves = []
-        for i in range(images):
-            img = client.submit(load_eo_data, pure=False)
-            img = client.submit(fast_smooth, img)
-            img = client.submit(np.fft.fft2, img)
-            future = client.submit(save, img, "file-" + str(i) + "-.dat")
-            fire_and_forget(future)
-            saves.append(future)
-        submitted = time.perf_counter() - start
-        wait(saves)
-        done = time.perf_counter() - start
-        failed = [f for f in saves if f.status != "finished"]
-        if failed:
-            raise RuntimeError(f"{len(failed)} of {images} images failed: {failed[0].exception()}")
-        return submitted, done
-
-    try:
-        # The first run also compiles numba's smooth once in every worker process.
-        cold = submit_loop()
-        runs = [submit_loop() for _ in range(slow(repeats))]
-    finally:
-        client.close()
-        cluster.close()
-    shape = {"workers": len(nthreads), "threads": sum(nthreads.values()), "images": images,
-             "cold_run_s": cold[1]}
-    what = f"LocalCluster(): {len(nthreads)} workers x {max(nthreads.values())} threads"
+    # The first run also compiles numba's smooth once in every worker process.
+    startup, cold, runs, workers, threads = cluster_runs("numpy", images, slow(repeats))
+    shape = {"workers": workers, "threads": threads, "images": images, "cold_run_s": cold}
+    what = f"LocalCluster(): {workers} workers x {threads // workers} threads"
     return [
         row("dask.startup", f"{what}, start-up", [startup], **shape),
         row("dask.submit", f"{what}, submit loop returns, {images} images",
             [s / images for s, _ in runs], unit="image", **shape),
         row("dask.done", f"{what}, all tasks done, {images} images",
             [d / images for _, d in runs], unit="image", **shape),
+    ]
+
+
+def step_bridge(repeats, images):
+    """The course's Rust kernels from Python (``eo_kernels``, built by python/build-bridge):
+    per call, in a rayon pool, and on the Dask clusters of ``dask_rust.py``."""
+    try:
+        import eo_kernels
+    except ImportError as error:
+        raise SystemExit(f"steps.py bridge: eo_kernels is not built ({error}); "
+                         "run python/build-bridge") from error
+    from dask_rust import cluster_runs
+
+    image = load_eo_data()
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    walls = timed(lambda: eo_kernels.run_pipeline(images, threads=cores), slow(repeats))
+    rows = [
+        row("bridge.smooth", "eo_kernels.smooth (Rust), from Python",
+            timed(lambda: eo_kernels.smooth(image), repeats)),
+        row("bridge.fft2", "eo_kernels.fft2 (Rust), from Python",
+            timed(lambda: eo_kernels.fft2(image), repeats)),
+        row("bridge.rayon", f"eo_kernels.run_pipeline({images}, threads={cores}): rayon, "
+            "called from Python", [w / images for w in walls], unit="image", images=images),
+    ]
+
+    def on_cluster(name, what):
+        """The fields of a row of cluster ``name`` from dask_rust.py: seconds per image."""
+        _, cold, runs, workers, threads = cluster_runs(name, images, slow(repeats))
+        return {"what": f"{what} ({workers} workers x {threads // workers} threads), all "
+                        f"tasks done, {images} images",
+                "samples": [d / images for _, d in runs], "unit": "image",
+                "workers": workers, "threads": threads, "images": images, "cold_run_s": cold}
+
+    return rows + [
+        row("dask.rust", **on_cluster("rust", "LocalCluster(), the tutorial's loop with "
+                                      "eo_kernels.smooth and eo_kernels.fft2")),
+        row("dask.threads", **on_cluster("threads", "LocalCluster(processes=False), the same "
+                                         "loop")),
+        row("dask.image", **on_cluster("image", "LocalCluster(), one eo_kernels.process_image "
+                                       "task per image")),
+        row("dask.rust_mmap", **on_cluster("rust-mmap", "LocalCluster() with the Rust kernels, "
+                                           "workers' MALLOC_MMAP_THRESHOLD_=32MiB")),
+        row("dask.numpy_mmap", **on_cluster("numpy-mmap", "LocalCluster(), the tutorial's loop "
+                                            "as written, workers' MALLOC_MMAP_THRESHOLD_=32MiB")),
     ]
 
 

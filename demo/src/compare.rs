@@ -1,6 +1,6 @@
 //! `demo compare`: the tutorial's Python and the course's Rust, step by step, in one run.
 //!
-//! For every step (add, smooth, fft2, pipeline, dask) each round runs the Python side — a
+//! For every step (add, smooth, fft2, pipeline, dask, bridge) each round runs the Python side — a
 //! fresh `python/.venv/bin/python python/steps.py --json STEP` process — and the Rust side
 //! in this process, on the same workload, in alternating order (Python first in even
 //! rounds, Rust first in odd ones), so that a busy patch of a shared machine hits both.
@@ -8,8 +8,13 @@
 //! book, and drawn as an SVG bar chart. Every number comes from this run; a step whose
 //! Python side fails stops the run with its error instead of leaving a gap or a guess.
 //!
-//! Cost: about one minute with `--quick`, four to five without (2 cores, 4.5 min at load 6),
-//! most of it Python.
+//! The `bridge` step puts the course's kernels on the Python side (`eo_kernels`, built by
+//! `python/build-bridge`): called from Python, in a rayon pool, and inside Dask clusters,
+//! against the course's own cluster on the Rust side.
+//!
+//! Cost: about one minute with `--quick` without `bridge` (two with it), four to five minutes
+//! without `--quick` (2 cores, 4.5 min at load 6) plus about three for `bridge`, most of it
+//! Python.
 //! Errors (exit status 1): no Python 3 or no venv (with the command that makes one), a
 //! failing `steps.py`, an unoptimised build, an output directory that cannot be written.
 
@@ -29,7 +34,8 @@ use clap::Parser;
 #[derive(Debug, Parser)]
 #[command(name = "demo compare")]
 struct Args {
-    /// Steps to run, comma-separated: add, smooth, fft2, pipeline, dask (default: all).
+    /// Steps to run, comma-separated: add, smooth, fft2, pipeline, dask, bridge (default:
+    /// all). `bridge` needs the Rust kernels built into the venv: `python/build-bridge`.
     #[arg(long, value_delimiter = ',', value_enum)]
     steps: Vec<Step>,
     /// Images per pipeline and cluster run (default 100; 20 with --quick).
@@ -65,15 +71,18 @@ pub enum Step {
     Fft2,
     Pipeline,
     Dask,
+    /// The course's kernels called from Python and run on Dask (`python/build-bridge`).
+    Bridge,
 }
 
 impl Step {
-    pub const ALL: [Step; 5] = [
+    pub const ALL: [Step; 6] = [
         Step::Add,
         Step::Smooth,
         Step::Fft2,
         Step::Pipeline,
         Step::Dask,
+        Step::Bridge,
     ];
 
     /// The step's name for `steps.py`.
@@ -84,6 +93,7 @@ impl Step {
             Step::Fft2 => "fft2",
             Step::Pipeline => "pipeline",
             Step::Dask => "dask",
+            Step::Bridge => "bridge",
         }
     }
 }
@@ -158,6 +168,9 @@ fn run(args: Args) -> Result<(), String> {
         s.dedup();
         s
     };
+    if steps.contains(&Step::Bridge) {
+        python.check_bridge()?;
+    }
     let (rounds, repeats, images) = if args.quick { (3, 5, 20) } else { (5, 10, 100) };
     let rounds = args.rounds.unwrap_or(rounds);
     let work = Workload {

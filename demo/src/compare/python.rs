@@ -88,6 +88,28 @@ impl Python {
         })
     }
 
+    /// Checks, before any work, that the course's kernels are built into the environment
+    /// (the `bridge` step imports them). Errors: `eo_kernels` cannot be imported, with the
+    /// command that builds it.
+    pub fn check_bridge(&self) -> Result<(), String> {
+        let imported = Command::new(&self.interpreter)
+            .args(["-c", "import eo_kernels"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if imported {
+            return Ok(());
+        }
+        Err(format!(
+            "the bridge step needs the course's kernels in {}: build them with `{}` (maturin, \
+             about a minute), or leave the step out (--steps add,smooth,fft2,pipeline,dask)",
+            self.interpreter.display(),
+            python_dir().join("build-bridge").display()
+        ))
+    }
+
     /// The interpreter's path, for the header.
     pub fn describe(&self) -> String {
         self.interpreter.display().to_string()
@@ -250,18 +272,19 @@ mod tests {
         assert_eq!(result.rows[0].samples.len(), 2);
     }
 
-    /// A fake interpreter: a shell script that ignores its arguments.
+    /// A fake `steps.py`: a shell script, run by `/bin/sh`, that ignores its arguments.
+    /// `sh` reads it rather than the kernel executing it: executing a file just written fails
+    /// now and then with "Text file busy" when another test forks at that moment (the child
+    /// holds the write descriptor until its own exec).
     #[cfg(unix)]
     fn fake(name: &str, body: &str) -> Python {
-        use std::os::unix::fs::PermissionsExt;
         let dir = std::env::temp_dir().join(format!("demo-compare-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(name);
-        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::write(&path, format!("{body}\n")).unwrap();
         Python {
-            interpreter: path,
-            script: python_dir().join("steps.py"),
+            interpreter: PathBuf::from("/bin/sh"),
+            script: path,
         }
     }
 

@@ -91,6 +91,73 @@ pub const ROWS: &[RowSpec] = &[
         differs: "until every task is done. Dask: worker processes, results serialised when \
                   they move; Rust: threads sharing memory",
     },
+    RowSpec {
+        key: "bridge.smooth",
+        label: "smooth via eo_kernels",
+        rust: "`smooth_optimised`",
+        differs: "the same Rust kernel; Python's side adds the call from Python: checking the \
+                  array, releasing the GIL, handing the result to numpy (no copies)",
+    },
+    RowSpec {
+        key: "bridge.fft2",
+        label: "fft2 via eo_kernels",
+        rust: "`fft2` (plans per call)",
+        differs: "the same Rust transform, planned per call on both sides; Python's side adds \
+                  the boundary as for smooth",
+    },
+    RowSpec {
+        key: "bridge.rayon",
+        label: "rayon pipeline / image",
+        rust: "`run_parallel(cores)`",
+        differs: "the same rayon run; called from Python, whose process keeps glibc's malloc \
+                  defaults (this one keeps freed memory unless `--malloc-default`)",
+    },
+    RowSpec {
+        key: "dask.rust",
+        label: "Dask + Rust kernels / image",
+        rust: "the course's cluster (the `cluster / image` samples)",
+        differs: "Python: the tutorial's Dask loop on `LocalCluster()` worker processes, with \
+                  `eo_kernels.smooth`/`fft2` instead of numba/numpy (load still numpy); \
+                  Rust: the course's cluster, threads sharing memory",
+    },
+    RowSpec {
+        key: "dask.threads",
+        label: "Dask threads + Rust / image",
+        rust: "the course's cluster (the `cluster / image` samples)",
+        differs: "Python: `LocalCluster(processes=False)`, 1 worker × 2 threads; the kernels \
+                  release the GIL, so both threads compute; no serialisation between tasks",
+    },
+    RowSpec {
+        key: "dask.image",
+        label: "Dask, 1 Rust task / image",
+        rust: "the course's cluster (the `cluster / image` samples)",
+        differs: "Python: one `eo_kernels.process_image` task per image instead of four tasks: \
+                  a quarter of the scheduling, and no array leaves a worker",
+    },
+    RowSpec {
+        key: "dask.rust_mmap",
+        label: "Dask + Rust, mmap 32 MiB",
+        rust: "the course's cluster (the `cluster / image` samples)",
+        differs: "as `Dask + Rust kernels`, with `MALLOC_MMAP_THRESHOLD_=32MiB` in the workers' \
+                  environment: large arrays come from the heap, not a fresh `mmap` each",
+    },
+    RowSpec {
+        key: "dask.numpy_mmap",
+        label: "Dask + numpy, mmap 32 MiB",
+        rust: "the course's cluster (the `cluster / image` samples)",
+        differs: "the tutorial's Dask loop as written, with the same worker malloc setting: \
+                  the allocator's share of the numpy/numba cluster's time",
+    },
+];
+
+/// The rows whose Rust side is the course's cluster, measured once per round (the
+/// `dask.done` run) and shown against each of them.
+pub const CLUSTER_ROWS: &[&str] = &[
+    "dask.rust",
+    "dask.threads",
+    "dask.image",
+    "dask.rust_mmap",
+    "dask.numpy_mmap",
 ];
 
 /// The row spec's own key for a `steps.py` key. Errors: a key this program does not know

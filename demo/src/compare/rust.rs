@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ndarray::{Array1, ArrayView1};
-use solution_03::{Fft2, PipelineConfig, Sink, TUTORIAL_SHAPE, load_eo_data, run_sequential};
+use solution_03::{
+    Fft2, PipelineConfig, Sink, TUTORIAL_SHAPE, load_eo_data, run_parallel, run_sequential,
+};
 use solution_04::{LocalCluster, fire_and_forget, local_cluster, submit_image, wait};
 
 use super::{Step, Workload};
@@ -47,6 +49,7 @@ pub fn run_step(step: Step, work: Workload, first_round: bool) -> Result<Vec<Row
         }
         Step::Pipeline => pipeline(work)?,
         Step::Dask => cluster(work)?,
+        Step::Bridge => bridge(work)?,
     })
 }
 
@@ -145,6 +148,41 @@ fn cluster(work: Workload) -> Result<Vec<Row>, String> {
         ("dask.submit", runs.iter().map(|r| per_image(r.0)).collect()),
         ("dask.done", runs.iter().map(|r| per_image(r.1)).collect()),
     ])
+}
+
+/// The Rust counterparts of the `bridge` step: the same kernels called directly, the same
+/// rayon run, and one run of the course's cluster whose per-image samples stand against
+/// every Dask cluster of the step ([`CLUSTER_ROWS`](super::rows::CLUSTER_ROWS)).
+fn bridge(work: Workload) -> Result<Vec<Row>, String> {
+    let image = load_eo_data(0, TUTORIAL_SHAPE);
+    let threads = measure::cores();
+    let config = PipelineConfig::new(work.images, TUTORIAL_SHAPE);
+    let mut parallel = Vec::new();
+    for _ in 0..work.slow_repeats() {
+        let report = run_parallel(&config, threads)
+            .map_err(|e| format!("the Rust parallel pipeline failed: {e}"))?;
+        parallel.push(report.wall.as_secs_f64() / work.images as f64);
+    }
+    let mut rows = vec![
+        (
+            "bridge.smooth",
+            timed(work.repeats, || solution_02::smooth_optimised(image.view())),
+        ),
+        (
+            "bridge.fft2",
+            timed(work.repeats, || solution_03::fft2(image.view())),
+        ),
+        ("bridge.rayon", parallel),
+    ];
+    let on_cluster = cluster(work)?
+        .into_iter()
+        .find(|(key, _)| *key == "dask.done")
+        .map(|(_, samples)| samples)
+        .expect("cluster() reports dask.done");
+    for &key in super::rows::CLUSTER_ROWS {
+        rows.push((key, on_cluster.clone()));
+    }
+    Ok(rows)
 }
 
 #[cfg(test)]
