@@ -47,9 +47,8 @@ pub use runs::{
 };
 pub use snapshot::snapshot_image_zero;
 pub use timing::{
-    PARALLEL_VS_SEQUENTIAL_AT_LEAST, PARALLEL_VS_SEQUENTIAL_MEASURED, PROBE_SPEEDUP_NEEDED,
-    TIMING_IMAGES, TIMING_ROUNDS, TIMING_ROUNDS_NEEDED, last_timing_check_skipped,
-    timing_parallel_vs_sequential,
+    PARALLEL_VS_SEQUENTIAL_AT_LEAST, PARALLEL_VS_SEQUENTIAL_MEASURED, TIMING_IMAGES,
+    last_timing_check_skipped, timing_parallel_vs_sequential,
 };
 
 /// Section 03's public API, as function pointers; [`pipeline_checks!`](crate::pipeline_checks)
