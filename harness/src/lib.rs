@@ -20,6 +20,8 @@
 pub mod add;
 pub mod allocations;
 pub mod check;
+#[cfg(feature = "chunked")]
+pub mod chunked;
 #[cfg(feature = "cluster")]
 pub mod cluster;
 pub mod compare;

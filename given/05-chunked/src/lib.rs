@@ -1,0 +1,31 @@
+//! Section 05 — given code: a chunked array (Dask's `dask.array`) on a lazy task graph.
+//!
+//! - [`ChunkGrid`]: how a shape is cut into regular chunks with ragged last ones;
+//! - [`Graph`]: one node per task, an edge per input; building it computes nothing;
+//! - [`ChunkedArray`]: the operations (`from_fn`, `seeded`, `from_array`, `map_blocks`,
+//!   `map_overlap`, `rechunk`, reductions, `compute`, `store`), each adding nodes;
+//! - [`execute()`]: the sequential and rayon executors, freeing values after their last use;
+//! - [`Summary`] and [`Compensated`]: a reduction's partial results, summed without losing
+//!   the small terms.
+//!
+//! Three parts are the learner's and arrive as [`Steps`]: the halo of a chunk, the reduction
+//! tree, and the execution order.
+
+pub mod array;
+pub mod execute;
+pub mod graph;
+pub mod grid;
+pub mod steps;
+pub mod summary;
+
+pub use array::{ChunkedArray, block_layout, seeded_pixels};
+pub use execute::{Executor, Stats, check_order, execute, in_flight_limit};
+pub use graph::{Graph, Kind, Node, NodeId, Task, Value};
+pub use grid::{ChunkError, ChunkGrid, Region};
+pub use steps::{
+    AssembleHaloFn, Boundary, CombineFn, ExecutionOrderFn, Piece, ReductionTreeFn, Steps,
+};
+pub use summary::{Compensated, Summary, nan_max, nan_min};
+
+/// Section 02's optimised smooth (clipped 3 × 3 mean), the kernel the lesson runs on chunks.
+pub use solution_02::smooth_optimised as smooth;
