@@ -5,6 +5,7 @@
 //! - [`ChunkedArray`]: the operations (`from_fn`, `seeded`, `from_array`, `map_blocks`,
 //!   `map_overlap`, `rechunk`, reductions, `compute`, `store`), each adding nodes;
 //! - [`execute()`]: the sequential and rayon executors, freeing values after their last use;
+//! - [`zarr`]: reading and writing Zarr v3 arrays on disk, chunk by chunk;
 //! - [`Summary`] and [`Compensated`]: a reduction's partial results, summed without losing
 //!   the small terms.
 //!
@@ -17,6 +18,7 @@ pub mod graph;
 pub mod grid;
 pub mod steps;
 pub mod summary;
+pub mod zarr;
 
 pub use array::{ChunkedArray, block_layout, seeded_pixels};
 pub use execute::{Executor, Stats, check_order, execute, in_flight_limit};
@@ -26,6 +28,7 @@ pub use steps::{
     AssembleHaloFn, Boundary, CombineFn, ExecutionOrderFn, Piece, ReductionTreeFn, Steps,
 };
 pub use summary::{Compensated, Summary, nan_max, nan_min};
+pub use zarr::ZarrError;
 
 /// Section 02's optimised smooth (clipped 3 × 3 mean), the kernel the lesson runs on chunks.
 pub use solution_02::smooth_optimised as smooth;
