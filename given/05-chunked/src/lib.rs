@@ -5,6 +5,7 @@
 //! - [`ChunkedArray`]: the operations (`from_fn`, `seeded`, `from_array`, `map_blocks`,
 //!   `map_overlap`, `rechunk`, reductions, `compute`, `store`), each adding nodes;
 //! - [`execute()`]: the sequential and rayon executors, freeing values after their last use;
+//!   [`execute_on_cluster`]: section 04's local cluster as a third executor;
 //! - [`zarr`]: reading and writing Zarr v3 arrays on disk, chunk by chunk;
 //! - [`Summary`] and [`Compensated`]: a reduction's partial results, summed without losing
 //!   the small terms.
@@ -13,6 +14,7 @@
 //! tree, and the execution order.
 
 pub mod array;
+pub mod cluster;
 pub mod execute;
 pub mod graph;
 pub mod grid;
@@ -21,6 +23,7 @@ pub mod summary;
 pub mod zarr;
 
 pub use array::{ChunkedArray, block_layout, seeded_pixels};
+pub use cluster::{OnClusterError, execute_on_cluster};
 pub use execute::{Executor, Stats, check_order, execute, in_flight_limit};
 pub use graph::{Graph, Kind, Node, NodeId, Task, Value};
 pub use grid::{ChunkError, ChunkGrid, Region};
