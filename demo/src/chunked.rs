@@ -93,6 +93,7 @@ pub fn run(runs: usize) -> Report {
             means.borrow_mut().push(m);
         },
     );
+    let (cluster_sample, cluster_means) = on_cluster(&array, runs);
     let rows: Vec<(String, Sample)> = vec![
         (
             "in memory: load + smooth_optimised + mean".into(),
@@ -107,8 +108,16 @@ pub fn run(runs: usize) -> Report {
             chunked_sequential,
         ),
         (format!("chunked {chunk}², rayon executor"), chunked_rayon),
+        (
+            format!(
+                "chunked {chunk}², section 04's local cluster ({} workers)",
+                measure::cores()
+            ),
+            cluster_sample,
+        ),
     ];
-    let (stats, means) = (stats.into_inner(), means.into_inner());
+    let (stats, mut means) = (stats.into_inner(), means.into_inner());
+    means.extend(cluster_means);
     let peak_of = |executor| {
         stats
             .iter()
@@ -138,6 +147,7 @@ pub fn run(runs: usize) -> Report {
                 let peak = peak_of(executor);
                 format!("{peak} ({:.0} MB)", peak as f64 * chunk_mb)
             }
+            4 => "the scheduler's".into(),
             _ => "whole array (128 MB + 128 MB)".into(),
         };
         table.row(vec![
@@ -155,7 +165,7 @@ pub fn run(runs: usize) -> Report {
         "Mean {:.12} from every chunked run ({}); the whole-array mean differs from it by {:.1e}.",
         means[0],
         if identical {
-            "bit-identical across executors"
+            "bit-identical across the three executors"
         } else {
             "NOT bit-identical: a bug"
         },
@@ -217,4 +227,20 @@ pub fn run(runs: usize) -> Report {
     );
     report.say(&halo.markdown());
     report
+}
+
+/// The same pipeline on section 04's local cluster: one cluster for all runs, like a Dask
+/// `Client` kept open in a notebook. Returns the timings and the means.
+fn on_cluster(array: &ChunkedArray, runs: usize) -> (Sample, Vec<f64>) {
+    let cluster = solution_04::local_cluster(measure::cores()).expect("at least one core");
+    let client = cluster.client();
+    let mut means = Vec::new();
+    let sample = measure(1, runs, || {
+        let summary = array
+            .summary_on_cluster(SPLIT_EVERY, &client)
+            .expect("the pipeline's tasks do not fail");
+        means.push(summary.mean());
+    });
+    cluster.close();
+    (sample, means)
 }

@@ -6,6 +6,7 @@
 //!   `map_overlap`, `rechunk`, reductions, `compute`, `store`), each adding nodes;
 //! - [`execute()`]: the sequential and rayon executors, freeing values after their last use;
 //!   [`execute_on_cluster`]: section 04's local cluster as a third executor;
+//! - [`visualize`]: the task graph as DOT or SVG (`Graph::to_dot`, `Graph::to_svg`);
 //! - [`zarr`]: reading and writing Zarr v3 arrays on disk, chunk by chunk;
 //! - [`Summary`] and [`Compensated`]: a reduction's partial results, summed without losing
 //!   the small terms.
@@ -20,6 +21,7 @@ pub mod graph;
 pub mod grid;
 pub mod steps;
 pub mod summary;
+pub mod visualize;
 pub mod zarr;
 
 pub use array::{ChunkedArray, block_layout, seeded_pixels};

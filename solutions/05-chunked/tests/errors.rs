@@ -79,3 +79,34 @@ fn a_panicking_task_on_rayon_reaches_the_caller() {
     .expect("a panic");
     assert!(message.contains("task failed on purpose"), "{message}");
 }
+
+#[test]
+fn the_graph_is_drawn_with_one_box_per_task_and_one_arrow_per_input() {
+    let (graph, _) = seeded((6, 6), (3, 3), 1)
+        .expect("valid")
+        .map_overlap(1, solution_05::Boundary::Absent, solution_05::smooth)
+        .reduction(2)
+        .expect("valid");
+    let edges: usize = (0..graph.len()).map(|n| graph.deps(n).len()).sum();
+    let dot = graph.to_dot();
+    assert_eq!(dot.matches("[label=").count(), graph.len());
+    assert_eq!(dot.matches(" -> ").count(), edges);
+    assert!(
+        dot.contains("overlap 4") && dot.contains("combine"),
+        "{dot}"
+    );
+    let svg = graph.to_svg().expect("small enough to draw");
+    assert!(
+        svg.starts_with("<svg") || svg.contains("<svg"),
+        "{}",
+        &svg[..200.min(svg.len())]
+    );
+    assert!(svg.contains("overlap 4"));
+}
+
+#[test]
+fn a_graph_too_large_to_draw_is_an_error() {
+    let array = seeded((100, 100), (2, 2), 1).expect("valid");
+    let err = array.graph().to_svg().expect_err("2500 nodes");
+    assert!(err.contains("2500 nodes"), "{err}");
+}
