@@ -9,8 +9,8 @@ use crate::{Graph, NodeId};
 pub fn execution_order(graph: &Graph, outputs: &[NodeId]) -> Vec<NodeId> {
     todo!(
         "execution_order: depth first from each output — visit a node's inputs (graph.deps) \
-         first, in order, then push the node; skip nodes already visited — book §5.3 \"The \
-         order of work\" (book/src/05-chunked.md)"
+         first, in order, then push the node; skip nodes already visited — \
+         book §5.3 \"The order of work\" (book/src/05-chunked.md)"
     )
 }
 // ANCHOR_END: execution_order
