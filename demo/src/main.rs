@@ -6,6 +6,7 @@
 //! prints a warning, because its numbers mean nothing.
 
 mod add;
+mod chunked;
 mod compare;
 mod local_cluster;
 mod machine;
@@ -24,7 +25,7 @@ use report::Report;
 #[command(name = "demo", after_help = SECTIONS_HELP)]
 struct Args {
     /// Sections to run (default: all), by number or name: 01 add, 02 smooth, 03 pipeline,
-    /// 04 local-cluster.
+    /// 04 local-cluster, 05 chunked.
     #[arg(value_parser = parse_section)]
     sections: Vec<u8>,
     /// Timed calls per variant (sections 01 and 02; section 04's pipeline uses at most 3).
@@ -59,8 +60,9 @@ fn parse_section(name: &str) -> Result<u8, String> {
         "02" | "2" | "smooth" => Ok(2),
         "03" | "3" | "pipeline" => Ok(3),
         "04" | "4" | "local-cluster" | "cluster" => Ok(4),
+        "05" | "5" | "chunked" => Ok(5),
         other => Err(format!(
-            "unknown section '{other}' (01 add, 02 smooth, 03 pipeline, 04 local-cluster)"
+            "unknown section '{other}' (01 add, 02 smooth, 03 pipeline, 04 local-cluster, 05 chunked)"
         )),
     }
 }
@@ -78,7 +80,7 @@ fn main() {
     }
     let mut sections = args.sections.clone();
     if sections.is_empty() {
-        sections = vec![1, 2, 3, 4];
+        sections = vec![1, 2, 3, 4, 5];
     }
     sections.dedup();
     if cfg!(debug_assertions) {
@@ -98,7 +100,8 @@ fn main() {
             2 => smooth::run(runs, !args.no_build_timing),
             3 => pipeline::run(args.images),
             4 => local_cluster::run(runs, args.images, args.hold),
-            _ => unreachable!("parse_section returns 1 to 4"),
+            5 => chunked::run(runs),
+            _ => unreachable!("parse_section returns 1 to 5"),
         };
         if args.record {
             record(&report);
@@ -114,6 +117,7 @@ fn estimate(sections: &[u8], images: u64) -> String {
         1 => (lo + 10.0, hi + 20.0),
         2 => (lo + 20.0, hi + 60.0),
         3 => (lo + per_thousand(40.0), hi + per_thousand(90.0)),
+        5 => (lo + 20.0, hi + 60.0),
         _ => (
             lo + 10.0 + per_thousand(50.0),
             hi + 20.0 + per_thousand(120.0),

@@ -40,3 +40,8 @@ pub const CLUSTER_STREAM: &str =
     "book §4.7 \"Reading the task stream\" (book/src/04-local-cluster.md)";
 pub const CLUSTER_PIPELINE: &str =
     "book §4.8 \"The pipeline on the cluster\" (book/src/04-local-cluster.md)";
+
+/// Section 05, `book/src/05-chunked.md`.
+pub const CHUNKED_HALO: &str = "book §5.1 \"The halo\" (book/src/05-chunked.md)";
+pub const CHUNKED_REDUCTION: &str = "book §5.2 \"The reduction tree\" (book/src/05-chunked.md)";
+pub const CHUNKED_ORDER: &str = "book §5.3 \"The order of work\" (book/src/05-chunked.md)";

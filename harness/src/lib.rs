@@ -27,6 +27,8 @@ pub mod add;
 pub mod allocation_count;
 pub mod book;
 pub mod check;
+#[cfg(feature = "chunked")]
+pub mod chunked;
 pub mod compare;
 pub mod data;
 pub mod http;
