@@ -2,8 +2,9 @@
 //!
 //! Every variant at the tutorial's 4,000,000 elements. Throughput is reported in bytes
 //! moved (two 8-byte reads and one 8-byte write per element), so the table shows how close
-//! each variant gets to this machine's memory bandwidth (STREAM add: 14.4 GB/s on one
-//! thread, 27.7 GB/s on two, per the design notes).
+//! each variant gets to this machine's memory bandwidth (`cargo xtask demo 02` measures a
+//! plain copy of an image beside the smooth, the nearest thing to a bandwidth figure the
+//! course measures itself).
 
 use std::hint::black_box;
 use std::time::Duration;

@@ -10,8 +10,8 @@
 //! glibc returns each image's ~40 MB to the system and page faults dominate every stage
 //! (book §3.4; `eo-pipeline --malloc default` shows it).
 //!
-//! Python on the same machine (design notes): `np.fft.fft2` 12.9 ms; the numpy + numba
-//! pipeline 31–44 ms per image (load 4.3, smooth 9.8, fft2 18 ms).
+//! The Python side (`np.fft.fft2`, the numpy + numba pipeline) is measured on the same
+//! machine, alternating with the Rust, by `cargo xtask compare`.
 
 use std::hint::black_box;
 use std::time::Duration;
