@@ -38,9 +38,11 @@ pub fn includes(markdown: &str) -> Vec<Include> {
 
 /// The lines between `ANCHOR: name` and `ANCHOR_END: name`, without other anchor markers.
 pub fn anchor_body(source: &str, name: &str) -> Option<String> {
+    // `// ANCHOR: name` in Rust, `# ANCHOR: name` in Python and shell, as mdBook reads them.
     let is_marker = |line: &str, kind: &str| {
-        line.trim_start()
-            .strip_prefix("//")
+        let line = line.trim_start();
+        line.strip_prefix("//")
+            .or_else(|| line.strip_prefix('#'))
             .map(str::trim)
             .and_then(|l| l.strip_prefix(kind))
             .is_some_and(|n| n.trim() == name)
@@ -89,11 +91,12 @@ pub fn check_includes(chapter: &Path) -> Vec<String> {
                 Some(body) if body.trim().is_empty() => {
                     problems.push(format!("{where_}:{anchor}: anchor '{anchor}' is empty"))
                 }
-                Some(body) if brace_depth(&body) != 0 => problems.push(format!(
-                    "{where_}:{anchor}: the included code opens {} more braces than it closes; \
+                Some(body) if include.path.ends_with(".rs") && brace_depth(&body) != 0 => problems
+                    .push(format!(
+                        "{where_}:{anchor}: the included code opens {} more braces than it closes; \
                      end the anchor where the block ends",
-                    brace_depth(&body)
-                )),
+                        brace_depth(&body)
+                    )),
                 Some(_) => {}
             },
         }
@@ -264,6 +267,15 @@ mod tests {
         assert_eq!(lesson_problems.len(), 1, "{lesson_problems:#?}");
         assert!(lesson_problems[0].contains(":5:"), "{lesson_problems:#?}");
         assert!(solutions_problems.is_empty());
+    }
+
+    #[test]
+    fn python_anchors_are_found() {
+        let src = "# ANCHOR: loop\nfor i in range(3):\n    pass\n# ANCHOR_END: loop\n";
+        assert_eq!(
+            anchor_body(src, "loop").as_deref(),
+            Some("for i in range(3):\n    pass")
+        );
     }
 
     #[test]
