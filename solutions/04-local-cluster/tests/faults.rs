@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use solution_04::{ClusterError, Future, as_completed, local_cluster};
+use solution_04::{Client, ClusterError, Future, as_completed, local_cluster};
 
 const WAIT: Duration = Duration::from_secs(60);
 /// Links in the long chains: a recursive release overflowed the main thread's 8 MiB stack
@@ -39,64 +39,46 @@ fn gated_chain(client: &solution_04::Client) -> (mpsc::Sender<()>, Future<bool>,
     (open, gate, link)
 }
 
-#[test]
-fn stress_a_million_link_chain_released_on_the_main_thread() {
+/// Builds a gated million-link chain, lets `forget` release or cancel its last link, and
+/// checks that the whole unstarted chain is forgotten (`what`) before the gate opens and
+/// the cluster closes cleanly.
+fn forget_a_gated_chain(what: &str, forget: impl FnOnce(&Client, Future<u64>)) {
     let _big = one_at_a_time();
     let cluster = local_cluster(2).unwrap();
     let client = cluster.client();
     let (open, gate, last) = gated_chain(&client);
-    drop(last);
-    assert_eq!(
-        cluster.counts().waiting,
-        0,
-        "the released chain is forgotten"
-    );
+    forget(&client, last);
+    assert_eq!(cluster.counts().waiting, 0, "the {what} chain is forgotten");
     open.send(()).unwrap();
     assert!(*gate.result_timeout(WAIT).unwrap());
     cluster.close_timeout(WAIT).unwrap();
+}
+
+#[test]
+fn stress_a_million_link_chain_released_on_the_main_thread() {
+    forget_a_gated_chain("released", |_, last| drop(last));
 }
 
 #[test]
 fn stress_a_million_link_chain_released_inside_a_task() {
-    let _big = one_at_a_time();
-    let cluster = local_cluster(2).unwrap();
-    let client = cluster.client();
-    let (open, gate, last) = gated_chain(&client);
-    // Runs on the other worker: the release happens on a worker thread's stack.
-    let dropper = client
-        .submit("dropper", move || drop(last))
-        .expect("submit dropper");
-    dropper.result_timeout(WAIT).unwrap();
-    assert_eq!(
-        cluster.counts().waiting,
-        0,
-        "the released chain is forgotten"
-    );
-    open.send(()).unwrap();
-    assert!(*gate.result_timeout(WAIT).unwrap());
-    cluster.close_timeout(WAIT).unwrap();
+    forget_a_gated_chain("released", |client, last| {
+        // Runs on the other worker: the release happens on a worker thread's stack.
+        let dropper = client
+            .submit("dropper", move || drop(last))
+            .expect("submit dropper");
+        dropper.result_timeout(WAIT).unwrap();
+    });
 }
 
 #[test]
 fn stress_a_million_link_chain_cancelled() {
-    let _big = one_at_a_time();
-    let cluster = local_cluster(2).unwrap();
-    let client = cluster.client();
-    let (open, gate, last) = gated_chain(&client);
-    assert!(last.cancel());
-    assert!(matches!(
-        last.result_timeout(WAIT),
-        Err(ClusterError::Cancelled { .. })
-    ));
-    drop(last);
-    assert_eq!(
-        cluster.counts().waiting,
-        0,
-        "the cancelled chain is forgotten"
-    );
-    open.send(()).unwrap();
-    assert!(*gate.result_timeout(WAIT).unwrap());
-    cluster.close_timeout(WAIT).unwrap();
+    forget_a_gated_chain("cancelled", |_, last| {
+        assert!(last.cancel());
+        assert!(matches!(
+            last.result_timeout(WAIT),
+            Err(ClusterError::Cancelled { .. })
+        ));
+    });
 }
 
 #[test]
