@@ -115,6 +115,7 @@ pub fn properties_checked_add(api: &AddApi) {
     properties::check(
         "checked_add agrees with the exact (i128) oracle",
         BOOK_CHECKED,
+        &["(x, y)", "layout of x", "layout of y", "values quartered"],
         (equal_length_pair(), layout(), layout(), proptest::bool::ANY),
         |((x, y), lx, ly, small)| {
             // Small values never overflow: without them, almost every case would be an error.

@@ -19,6 +19,7 @@ fn properties(api: &AddApi, variant: Variant) {
     properties::check(
         &format!("{} agrees with the oracle (wrapping sum)", variant.name()),
         book,
+        &["(x, y)", "layout of x", "layout of y", "layout of out"],
         (equal_length_pair(), layout(), layout(), layout()),
         |((x, y), lx, ly, lo)| {
             let z = variant
@@ -40,6 +41,7 @@ fn properties(api: &AddApi, variant: Variant) {
     properties::check(
         &format!("{} rejects unequal lengths", variant.name()),
         book,
+        &["x", "y"],
         any_length_pair(),
         |(x, y)| {
             let (lx, ly) = (

@@ -161,6 +161,7 @@ pub fn properties_halo_map_overlap_equals_whole_array_smooth(api: &ChunkedApi) {
     properties::check(
         "map_overlap(depth, boundary, smooth) equals the smooth of the whole array",
         BOOK_HALO,
+        &["shape", "chunks", "depth", "value"],
         overlap_case(),
         |(shape, chunks, depth, value)| {
             let whole = seeded_image(53, shape);
@@ -212,6 +213,7 @@ pub fn properties_halo_rechunk_keeps_every_value(api: &ChunkedApi) {
     properties::check(
         "rechunk keeps every value",
         BOOK_HALO,
+        &["shape", "from chunks", "to chunks"],
         overlap_case().prop_flat_map(|(shape, from, _, _)| {
             (Just(shape), Just(from), (1..=shape.0, 1..=shape.1))
         }),

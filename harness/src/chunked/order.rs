@@ -115,6 +115,7 @@ pub fn properties_order_executors_agree_bit_for_bit(api: &ChunkedApi) {
     properties::check(
         "the sequential and rayon executors agree bit for bit",
         BOOK_ORDER,
+        &["shape", "chunks", "depth", "value (unused)"],
         overlap_case(),
         |(shape, chunks, depth, _)| {
             let array = ChunkedArray::seeded(shape, chunks, order_only(api), 63)

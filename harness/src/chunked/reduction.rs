@@ -265,6 +265,7 @@ pub fn properties_reduction_any_chunking(api: &ChunkedApi) {
     properties::check(
         "the chunked summary equals the whole array's",
         BOOK_REDUCTION,
+        &["whole", "chunks", "split_every"],
         overlap_case().prop_flat_map(|(shape, chunks, _, _)| {
             (
                 crate::strategies::image_of(shape),

@@ -235,6 +235,7 @@ pub fn properties_random_graphs_match_sequential_evaluation(api: &ClusterApi) {
     properties::check(
         "properties: random task graphs",
         BOOK_GRAPH,
+        &["workers", "tasks"],
         random_graph(),
         |(workers, tasks)| run_random_graph(api, workers, &tasks),
     );

@@ -211,6 +211,7 @@ pub fn properties_fft2_matches_the_direct_dft(api: &PipelineApi) {
     properties::check(
         "Fft2::forward equals the direct DFT, and inverting it gives the image back",
         BOOK_FFT,
+        &["image"],
         small_image(),
         |image| {
             let spectrum = (api.fft_planned)(image.dim(), &[image.view()]).remove(0);
@@ -242,6 +243,7 @@ pub fn properties_fft2_parseval_and_linearity(api: &PipelineApi) {
     properties::check(
         "Fft2::forward conserves energy (Parseval) and is linear",
         BOOK_FFT,
+        &["x", "y values", "a"],
         small_image().prop_flat_map(|x| {
             let n = x.len();
             (Just(x), vec(-100.0_f64..100.0, n), -3.0_f64..3.0)

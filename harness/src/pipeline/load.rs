@@ -65,6 +65,7 @@ pub fn properties_load_is_a_function_of_the_index(api: &PipelineApi) {
     properties::check(
         "load_eo_data is a function of (index, shape), whatever the order and thread",
         BOOK_LOAD,
+        &["indices", "rows", "cols"],
         (vec(0_u64..40, 1..8), 1_usize..6, 1_usize..6),
         |(indices, rows, cols)| {
             let shape = (rows, cols);

@@ -379,6 +379,7 @@ pub fn properties_runs_agree_for_any_thread_count(api: &PipelineApi) {
     properties::check(
         "run_sequential and run_parallel agree image by image, for any thread count",
         BOOK_PARALLEL,
+        &["images", "rows", "cols", "threads"],
         (1_u64..=12, 1_usize..=9, 1_usize..=9, 1_usize..=4),
         |(images, rows, cols, threads)| {
             let config = PipelineConfig::new(images, (rows, cols));

@@ -13,6 +13,7 @@ fn properties(api: &SmoothApi, variant: Variant) {
     properties::check(
         &format!("{name} agrees with the oracle in every layout"),
         book,
+        &["image", "layout"],
         (image(), image_layout()),
         |(img, layout)| {
             let laid = LaidImage::new(&img, layout);
@@ -29,6 +30,7 @@ fn properties(api: &SmoothApi, variant: Variant) {
     properties::check(
         &format!("{name} keeps a constant image constant"),
         book,
+        &["shape", "value"],
         (image_shape(), pixel_value()),
         |(shape, value)| {
             let img = Array2::from_elem(shape, value);
@@ -45,6 +47,7 @@ fn properties(api: &SmoothApi, variant: Variant) {
     properties::check(
         &format!("{name} is linear: smooth(a·x + y) = a·smooth(x) + smooth(y)"),
         book,
+        &["x", "y", "a"],
         two_images_and_a_scale(),
         |(x, y, a)| {
             let combined = f((&x * a + &y).view());
@@ -66,6 +69,7 @@ fn properties(api: &SmoothApi, variant: Variant) {
     properties::check(
         &format!("{name} commutes with transposition"),
         book,
+        &["image"],
         image(),
         |img| {
             let transposed_first = f(img.t().as_standard_layout().view());
@@ -127,6 +131,7 @@ fn extreme_values(api: &SmoothApi, variant: Variant) {
     properties::check(
         &format!("{name} gives each window's mean for pixels up to ±f64::MAX / 16"),
         book,
+        &["image"],
         boundary_image(),
         |img| {
             let (expected, largest) = overflow_free_oracle(img.view());
@@ -150,6 +155,7 @@ fn extreme_values(api: &SmoothApi, variant: Variant) {
     properties::check(
         &format!("{name} beyond ±f64::MAX / 16: the mean, ±inf or NaN, never a finite wrong value"),
         book,
+        &["image"],
         beyond_range_image(),
         |img| {
             let (expected, largest) = overflow_free_oracle(img.view());
