@@ -34,7 +34,13 @@ enum Command {
     /// Prove the course is sound: solutions pass, stubs fail with guidance, mutants are
     /// rejected, stubs + solution bodies pass, no exercise links its answers, chapters match
     /// exercises, book includes resolve, `mdbook build` succeeds.
-    Verify,
+    Verify {
+        /// `cargo test` has just passed on this tree (as in `.ci/run`): the first step then
+        /// runs only the timing checks that `cargo test` leaves out, instead of every
+        /// solution and harness test a second time.
+        #[arg(long)]
+        after_cargo_test: bool,
+    },
     /// The tutorial's Python beside the course's Rust, alternating in one run (needs
     /// `python/setup-venv` first). Everything after `compare` goes to it:
     /// `cargo xtask compare --quick`, `cargo xtask compare --help`.
@@ -60,7 +66,7 @@ fn main() -> ExitCode {
             with_command.extend(args);
             cargo::run_demo(&with_command)
         }
-        Command::Verify => verify::run(),
+        Command::Verify { after_cargo_test } => verify::run(after_cargo_test),
         Command::Progress { timing } => course::sections(&cargo::workspace_root())
             .and_then(|sections| progress::run(&sections, timing)),
     };
