@@ -121,7 +121,7 @@ fn main() {
             _ => unreachable!("parse_section returns 1 to 5"),
         };
         if args.record {
-            record(&report);
+            record(&report, "cargo xtask demo --record");
         }
     }
 }
@@ -163,7 +163,10 @@ fn larger_than_ram(args: &Args, size: usize) {
         .clone()
         .unwrap_or_else(|| std::env::temp_dir().join("course-05-larger-than-ram"));
     match larger_than_ram::run(size, &dir, args.keep) {
-        Ok(report) if args.record => record(&report),
+        Ok(report) if args.record => record(
+            &report,
+            &format!("cargo xtask demo 05 --size {size} --record"),
+        ),
         Ok(_) => {}
         Err(message) => {
             eprintln!("demo: {message}");
@@ -172,9 +175,9 @@ fn larger_than_ram(args: &Args, size: usize) {
     }
 }
 
-fn record(report: &Report) {
+fn record(report: &Report, command: &str) {
     let dir = paths::workspace_root().join("book/src/generated");
-    match report.record(&dir, "cargo xtask demo --record") {
+    match report.record(&dir, command) {
         Ok(path) => println!("Recorded: {}\n", path.display()),
         Err(e) => eprintln!("demo: could not record into {}: {e}", dir.display()),
     }
