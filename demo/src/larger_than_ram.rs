@@ -359,3 +359,33 @@ pub fn run(size: usize, dir: &Path, keep: bool) -> Result<Report, String> {
     }
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn disk_needed_is_both_stores_in_whole_chunks_plus_the_margin() {
+        let (disk, _) = needs(60_000);
+        assert_eq!(disk, 2 * 60_000u64 * 60_000 * 8 + DISK_MARGIN);
+        // 1001 is rounded up to two whole chunks per side: Zarr stores edge chunks in full.
+        let (disk, _) = needs(1001);
+        assert_eq!(disk, 2 * 2000u64 * 2000 * 8 + DISK_MARGIN);
+    }
+
+    #[test]
+    fn a_size_that_does_not_fit_is_refused_with_what_it_needs() {
+        let error = check_room(1_000_000, &std::env::temp_dir()).unwrap_err();
+        assert!(
+            error.contains("--size 1000000 needs 16002.1 GB free"),
+            "{error}"
+        );
+        assert!(error.contains("Choose a smaller --size"), "{error}");
+    }
+
+    #[test]
+    fn a_directory_that_does_not_exist_is_an_error_not_a_guess() {
+        let error = free_disk_bytes(Path::new("/no/such/directory/here")).unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::NotFound);
+    }
+}
