@@ -158,6 +158,13 @@ pub const ROWS: &[RowSpec] = &[
                   at the array's edge) → `mean().compute()` on Dask's threads; Rust: seeded \
                   chunks, section 02's smooth (clipped window at the edge), compensated mean",
     },
+    RowSpec {
+        key: "chunked.small",
+        label: "chunked, 250² chunks",
+        rust: "the same pipeline in 250² chunks",
+        differs: "as the row above, in 256 chunks instead of 16: the same work in 16× the \
+                  tasks, so each side's per-task cost shows (book §5.4)",
+    },
 ];
 
 /// The rows whose Rust side is the course's cluster, measured once per round (the
