@@ -31,6 +31,10 @@ const MEMORY_BASE: u64 = 256 << 20;
 
 /// Stores being written, removed by the Ctrl-C handler.
 static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// Whole stores of this run, removed by the Ctrl-C handler unless `--keep` ([`KEEP`]): an
+/// interrupted run must not leave gigabytes behind in the temporary directory.
+static COMPLETE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+static KEEP: AtomicBool = AtomicBool::new(false);
 static HANDLER: AtomicBool = AtomicBool::new(false);
 /// Set by Ctrl-C: chunk tasks that start after it wait forever instead of making a chunk.
 static STOP: AtomicBool = AtomicBool::new(false);
@@ -153,8 +157,21 @@ fn install_ctrlc_handler() {
         for path in &unfinished {
             remove_for_good(path);
         }
+        let complete = COMPLETE.lock().map(|c| c.clone()).unwrap_or_default();
+        let kept = if KEEP.load(Ordering::SeqCst) {
+            format!("kept {} complete store(s) (--keep)", complete.len())
+        } else {
+            complete
+                .iter()
+                .for_each(|p| drop(std::fs::remove_dir_all(p)));
+            format!(
+                "removed {} complete store(s) too (no --keep)",
+                complete.len()
+            )
+        };
         eprintln!(
-            "\ndemo: interrupted; removed {} unfinished store(s). Every *.zarr left is complete.",
+            "\ndemo: interrupted; removed {} unfinished store(s), {kept}. Every *.zarr left is \
+             complete.",
             unfinished.len()
         );
         std::process::exit(130);
@@ -186,10 +203,19 @@ fn write_store(array: &ChunkedArray, path: &Path) -> Result<f64, String> {
         .lock()
         .expect("not poisoned")
         .retain(|p| *p != partial);
-    if renamed.is_err() {
-        let _ = std::fs::remove_dir_all(&partial);
+    match renamed {
+        Ok(()) => {
+            COMPLETE
+                .lock()
+                .expect("not poisoned")
+                .push(path.to_path_buf());
+            Ok(seconds)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&partial);
+            Err(e)
+        }
     }
-    renamed.map(|()| seconds)
 }
 
 /// Chunks done, as section 03's progress (`given_03::Progress`) shows images: a bar redrawn in
@@ -279,7 +305,24 @@ pub fn run(size: usize, dir: &Path, keep: bool) -> Result<Report, String> {
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
     }
+    KEEP.store(keep, Ordering::SeqCst);
     install_ctrlc_handler();
+    let outcome = stream(size, dir);
+    if !keep {
+        let complete = std::mem::take(&mut *COMPLETE.lock().expect("not poisoned"));
+        for store in &complete {
+            let _ = std::fs::remove_dir_all(store);
+        }
+    }
+    let (report, stores) = outcome?;
+    if keep {
+        println!("Kept: {}", stores.join(" and "));
+    }
+    Ok(report)
+}
+
+/// The two steps of [`run`], after its checks; returns the report and the stores written.
+fn stream(size: usize, dir: &Path) -> Result<(Report, Vec<String>), String> {
     let bytes = (size * size * 8) as u64;
     let mut report = Report::start(
         "05-large",
@@ -350,14 +393,10 @@ pub fn run(size: usize, dir: &Path, keep: bool) -> Result<Report, String> {
         mb(peak),
         peak.map_or(f64::NAN, |p| 100.0 * p as f64 / bytes as f64)
     ));
-    if keep {
-        println!("Kept: {} and {}", input.display(), output.display());
-    } else {
-        for store in [&input, &output] {
-            let _ = std::fs::remove_dir_all(store);
-        }
-    }
-    Ok(report)
+    Ok((
+        report,
+        vec![input.display().to_string(), output.display().to_string()],
+    ))
 }
 
 #[cfg(test)]
