@@ -27,6 +27,21 @@ class TutorialSmooth(unittest.TestCase):
         self.assertTrue((fast_smooth(x)[1:-1, 1:-1] == 0.0).all())
 
 
+class ChunkedStep(unittest.TestCase):
+    def test_the_corrected_kernel_is_a_true_mean_in_the_interior(self):
+        from steps import mean_smooth
+
+        x = np.random.default_rng(3).random((6, 7))
+        expected = np.array([[x[i - 1:i + 2, j - 1:j + 2].mean() for j in range(1, 6)]
+                             for i in range(1, 5)])
+        np.testing.assert_allclose(mean_smooth(x)[1:-1, 1:-1], expected, rtol=1e-15)
+
+    def test_the_dask_pipeline_gives_the_mean_of_pixels_in_zero_one(self):
+        from steps import chunked_mean
+
+        self.assertAlmostEqual(chunked_mean(), 0.5, delta=0.01)
+
+
 class StepsJson(unittest.TestCase):
     def test_one_step_prints_one_line_of_json_with_every_field(self):
         out = subprocess.run(

@@ -34,8 +34,8 @@ use clap::Parser;
 #[derive(Debug, Parser)]
 #[command(name = "demo compare")]
 struct Args {
-    /// Steps to run, comma-separated: add, smooth, fft2, pipeline, dask, bridge (default:
-    /// all). `bridge` needs the Rust kernels built into the venv: `python/build-bridge`.
+    /// Steps to run, comma-separated: add, smooth, fft2, pipeline, dask, bridge, chunked
+    /// (default: all). `bridge` needs the Rust kernels built into the venv: `python/build-bridge`.
     #[arg(long, value_delimiter = ',', value_enum)]
     steps: Vec<Step>,
     /// Images per pipeline and cluster run (default 100; 20 with --quick).
@@ -73,16 +73,19 @@ pub enum Step {
     Dask,
     /// The course's kernels called from Python and run on Dask (`python/build-bridge`).
     Bridge,
+    /// A chunked array: map_overlap smooth + mean, `dask.array` vs section 05.
+    Chunked,
 }
 
 impl Step {
-    pub const ALL: [Step; 6] = [
+    pub const ALL: [Step; 7] = [
         Step::Add,
         Step::Smooth,
         Step::Fft2,
         Step::Pipeline,
         Step::Dask,
         Step::Bridge,
+        Step::Chunked,
     ];
 
     /// The step's name for `steps.py`.
@@ -94,6 +97,7 @@ impl Step {
             Step::Pipeline => "pipeline",
             Step::Dask => "dask",
             Step::Bridge => "bridge",
+            Step::Chunked => "chunked",
         }
     }
 }

@@ -8,6 +8,7 @@
 mod add;
 mod chunked;
 mod compare;
+mod larger_than_ram;
 mod local_cluster;
 mod machine;
 mod paths;
@@ -43,6 +44,18 @@ struct Args {
     /// Section 02: skip timing the compiler and the unoptimised build (they need cargo).
     #[arg(long)]
     no_build_timing: bool,
+    /// Section 05: instead of its tables, stream a SIZE × SIZE f64 array larger than RAM
+    /// through Zarr on disk (load → Zarr, then Zarr → smooth → Zarr), reporting peak memory and
+    /// GB/s. Needs 16·SIZE² bytes of free disk (checked first; 60000 needs 57.6 GB + 2 GB).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    size: Option<u64>,
+    /// Section 05 --size: where the two Zarr stores are written (default: the system's
+    /// temporary directory).
+    #[arg(long, requires = "size")]
+    zarr_dir: Option<std::path::PathBuf>,
+    /// Section 05 --size: keep the two Zarr stores instead of removing them at the end.
+    #[arg(long, requires = "size")]
+    keep: bool,
     /// Times `smooth_naive` and prints `median min max` in ms: what section 02 runs in an
     /// unoptimised build of this program.
     #[arg(long, hide = true)]
@@ -52,6 +65,7 @@ struct Args {
 const SECTIONS_HELP: &str = "Examples:\n  cargo xtask demo                 every section (a few minutes)\n  \
     cargo xtask demo 02 --runs 21    one section, more samples\n  \
     cargo xtask demo 04 --hold       keep the dashboard open to show it\n  \
+    cargo xtask demo 05 --size 20000 section 05 streamed through Zarr on disk (6.4 GB)\n  \
     demo compare --quick             the tutorial's Python and the Rust side by side (--help)";
 
 fn parse_section(name: &str) -> Result<u8, String> {
@@ -77,6 +91,9 @@ fn main() {
     if args.probe_smooth_naive {
         smooth::probe_naive(runs);
         return;
+    }
+    if let Some(size) = args.size {
+        return larger_than_ram(&args, size as usize);
     }
     let mut sections = args.sections.clone();
     if sections.is_empty() {
@@ -104,7 +121,7 @@ fn main() {
             _ => unreachable!("parse_section returns 1 to 5"),
         };
         if args.record {
-            record(&report);
+            record(&report, "cargo xtask demo --record");
         }
     }
 }
@@ -135,9 +152,32 @@ fn estimate(sections: &[u8], images: u64) -> String {
     format!("Expect {span} on a quiet 2-core machine (longer when other work shares it).")
 }
 
-fn record(report: &Report) {
+/// `demo 05 --size N`: the larger-than-RAM run alone.
+fn larger_than_ram(args: &Args, size: usize) {
+    if args.sections != [5] {
+        eprintln!("demo: --size is section 05's option: run `cargo xtask demo 05 --size N`");
+        std::process::exit(2);
+    }
+    let dir = args
+        .zarr_dir
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join("course-05-larger-than-ram"));
+    match larger_than_ram::run(size, &dir, args.keep) {
+        Ok(report) if args.record => record(
+            &report,
+            &format!("cargo xtask demo 05 --size {size} --record"),
+        ),
+        Ok(_) => {}
+        Err(message) => {
+            eprintln!("demo: {message}");
+            std::process::exit(1);
+        }
+    }
+}
+
+fn record(report: &Report, command: &str) {
     let dir = paths::workspace_root().join("book/src/generated");
-    match report.record(&dir, "cargo xtask demo --record") {
+    match report.record(&dir, command) {
         Ok(path) => println!("Recorded: {}\n", path.display()),
         Err(e) => eprintln!("demo: could not record into {}: {e}", dir.display()),
     }

@@ -250,3 +250,27 @@ harness::reject!(properties_order_rejects_consumers_before_inputs:
     chunked::properties_order_executors_agree_bit_for_bit,
     ChunkedApi { execution_order: order_consumers_first, ..REFERENCE },
     "before its input");
+
+// --- step 3 timed: the rayon executor's speedup ------------------------------------------
+
+/// The executors are given code, outside the learner's steps: this mutant stands in for a
+/// rayon executor that is secretly sequential (the check's fast side run by
+/// `Executor::Sequential`), and proves the 1.7x threshold rejects it.
+#[test]
+fn timing_rejects_a_rayon_executor_that_is_secretly_sequential() {
+    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        println!("SKIPPED: the timing check is skipped on one core");
+        return;
+    }
+    let name = "timing_order_rayon_vs_sequential";
+    let outcome = std::panic::catch_unwind(|| {
+        harness::check::run(name, cfg!(debug_assertions), || {
+            harness::chunked::rayon_speedup_with(&REFERENCE, given_05::Executor::Sequential)
+        })
+    });
+    if outcome.is_ok() && harness::chunked::last_timing_check_skipped() {
+        println!("SKIPPED: the machine was busy, so the timing check could not judge");
+        return;
+    }
+    harness::check::judge_rejection(name, outcome, "should be at least");
+}

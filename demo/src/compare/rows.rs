@@ -148,6 +148,23 @@ pub const ROWS: &[RowSpec] = &[
         differs: "the tutorial's Dask loop as written, with the same worker malloc setting: \
                   the allocator's share of the numpy/numba cluster's time",
     },
+    RowSpec {
+        key: "chunked",
+        label: "chunked smooth + mean",
+        rust: "`seeded` → `map_overlap(1, Absent, smooth)` → `mean`, rayon executor",
+        differs: "4000² f64 in 1000² chunks on both sides. Python: `da.random.random` → \
+                  `map_overlap(depth=1, boundary='none')` with the tutorial's numba kernel \
+                  corrected to a true mean (`/ 9`, a border of zeros that the halo trims except \
+                  at the array's edge) → `mean().compute()` on Dask's threads; Rust: seeded \
+                  chunks, section 02's smooth (clipped window at the edge), compensated mean",
+    },
+    RowSpec {
+        key: "chunked.small",
+        label: "chunked, 250² chunks",
+        rust: "the same pipeline in 250² chunks",
+        differs: "as the row above, in 256 chunks instead of 16: the same work in 16× the \
+                  tasks, so each side's per-task cost shows (book §5.4)",
+    },
 ];
 
 /// The rows whose Rust side is the course's cluster, measured once per round (the

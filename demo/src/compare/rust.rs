@@ -50,6 +50,10 @@ pub fn run_step(step: Step, work: Workload, first_round: bool) -> Result<Vec<Row
         Step::Pipeline => pipeline(work)?,
         Step::Dask => cluster(work)?,
         Step::Bridge => bridge(work)?,
+        Step::Chunked => vec![
+            ("chunked", chunked(work.repeats, 1000)),
+            ("chunked.small", chunked(work.slow_repeats(), 250)),
+        ],
     })
 }
 
@@ -183,6 +187,18 @@ fn bridge(work: Workload) -> Result<Vec<Row>, String> {
         rows.push((key, on_cluster.clone()));
     }
     Ok(rows)
+}
+
+/// `steps.py chunked`'s workload: 4000² f64 in `chunk`² chunks, map_overlap smooth, mean.
+fn chunked(calls: u32, chunk: usize) -> Vec<f64> {
+    use solution_05::{Boundary, Executor, smooth};
+    timed(calls, || {
+        solution_05::seeded((4000, 4000), (chunk, chunk), 5)
+            .expect("positive chunks")
+            .map_overlap(1, Boundary::Absent, smooth)
+            .mean(8, Executor::Rayon)
+            .expect("split_every >= 2")
+    })
 }
 
 #[cfg(test)]

@@ -28,11 +28,13 @@ pub use given_05::Steps as ChunkedApi;
 mod halo;
 mod order;
 mod reduction;
+mod timing;
 
 use halo::overlap_case;
 pub use halo::*;
 pub use order::*;
 pub use reduction::*;
+pub use timing::*;
 
 /// Section 05's API of the crate `$krate`, as a [`ChunkedApi`] value.
 #[macro_export]
@@ -63,7 +65,7 @@ macro_rules! chunked_checks {
             correctness_order_runs_each_needed_node_once_inputs_first,
             mechanism_order_keeps_at_most_k_chunks,
             properties_order_executors_agree_bit_for_bit;
-            timing:
+            timing: timing_order_rayon_vs_sequential
         );
     };
 }
