@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 use realfft::{RealFftPlanner, RealToComplex};
 use rustfft::{Fft, FftPlanner};
 
@@ -15,7 +15,7 @@ pub const TILE: usize = 16;
 
 // ANCHOR: fft2_struct
 /// A 2-D FFT for one image shape, planned once and shared by every thread (`Fft2` is
-/// `Send + Sync`: the plans are immutable, and each call allocates its own buffers).
+/// `Send + Sync`: the plans are immutable; each thread brings its own [`FftWork`]).
 ///
 /// The input is real, so the spectrum is *Hermitian*: `X[-k1, -k2] = conj(X[k1, k2])`
 /// (indices modulo the shape). This implementation uses that: it transforms each row with
@@ -34,6 +34,22 @@ struct Plans {
     rows: Arc<dyn RealToComplex<f64>>,
     /// Complex, length `rows`: one call per (non-redundant) column.
     columns: Arc<dyn Fft<f64>>,
+}
+
+/// The work buffers of [`Fft2::forward_into`], one per thread: empty at first, grown to
+/// the planned shape by the first call and reused by every later one, so a thread that
+/// transforms many images allocates only once.
+#[derive(Default)]
+pub struct FftWork {
+    /// One row of the image (the row transform uses its input as scratch).
+    row_in: Vec<f64>,
+    /// The `rows × half` row spectra.
+    row_spectra: Vec<Complex64>,
+    /// `TILE` columns of the row spectra, contiguous.
+    block: Vec<Complex64>,
+    /// The row and column transforms' scratch.
+    row_scratch: Vec<Complex64>,
+    column_scratch: Vec<Complex64>,
 }
 // ANCHOR_END: fft2_struct
 
@@ -60,33 +76,68 @@ impl Fft2 {
     // ANCHOR: fft2_forward
     /// The full 2-D discrete Fourier transform of `image`, in the same layout as
     /// `numpy.fft.fft2`: `X[k1, k2] = Σ x[n1, n2] · exp(-2πi (k1·n1/rows + k2·n2/cols))`,
-    /// unnormalised, zero frequency at `[0, 0]`.
-    ///
-    /// Any layout is accepted (a strided or transposed view is read row by row). Cost:
-    /// `O(rows·cols·log)`; allocates the 16-byte-per-pixel result, one half-size work buffer
-    /// and `TILE` columns (`cargo bench -p solution-03 -- stages` times it).
+    /// unnormalised, zero frequency at `[0, 0]`. A new array each call: to transform many
+    /// images without allocating, use [`Fft2::forward_into`].
     ///
     /// # Panics
     /// With both shapes, if `image` does not have the planned shape.
     pub fn forward(&self, image: ArrayView2<f64>) -> Array2<Complex64> {
-        assert_eq!(
-            image.dim(),
-            self.shape,
-            "Fft2::forward: the image has shape {:?}, but this Fft2 was planned for {:?}",
-            image.dim(),
-            self.shape
-        );
+        let mut out = Array2::zeros(self.shape);
+        self.forward_into(image, &mut FftWork::default(), out.view_mut());
+        out
+    }
+
+    /// [`Fft2::forward`] into `out`, with the work buffers in `work`: after the first call
+    /// with a given `work`, no allocation at all. Every element of `out` is overwritten.
+    ///
+    /// Any layout of `image` is accepted (a strided or transposed view is read row by
+    /// row). Cost: `O(rows·cols·log)`; `work` holds a half-size spectrum (8 bytes per
+    /// pixel), `TILE` columns and the plans' scratch (`cargo bench -p solution-03 --
+    /// stages` times it).
+    ///
+    /// # Panics
+    /// With both shapes, if `image` or `out` does not have the planned shape; if `out` is
+    /// not in standard (row-major, contiguous) layout.
+    pub fn forward_into(
+        &self,
+        image: ArrayView2<f64>,
+        work: &mut FftWork,
+        mut out: ArrayViewMut2<Complex64>,
+    ) {
+        for (what, shape) in [("image", image.dim()), ("output", out.dim())] {
+            assert_eq!(
+                shape, self.shape,
+                "Fft2::forward: the {what} has shape {shape:?}, but this Fft2 was planned for {:?}",
+                self.shape
+            );
+        }
         let (rows, cols) = self.shape;
+        let out = out
+            .as_slice_mut()
+            .expect("Fft2::forward_into: the output must be in standard layout");
         let Some(plans) = &self.plans else {
-            return Array2::zeros(self.shape);
+            return;
         };
         let half = cols / 2 + 1;
+        let FftWork {
+            row_in,
+            row_spectra,
+            block,
+            row_scratch,
+            column_scratch,
+        } = work;
+        // `resize` allocates only when a buffer grows: the first call, or a larger plan.
+        row_in.resize(cols, 0.0);
+        row_spectra.resize(rows * half, Complex64::default());
+        block.resize(TILE * rows, Complex64::default());
+        row_scratch.resize(plans.rows.get_scratch_len(), Complex64::default());
+        column_scratch.resize(
+            plans.columns.get_inplace_scratch_len(),
+            Complex64::default(),
+        );
 
         // 1. Real-to-complex FFT of every row: `rows × half` values.
-        let mut row_in = vec![0.0; cols];
-        let mut row_spectra = vec![Complex64::default(); rows * half];
-        let mut scratch = plans.rows.make_scratch_vec();
-        for (row, out) in image
+        for (row, spectrum) in image
             .rows()
             .into_iter()
             .zip(row_spectra.chunks_exact_mut(half))
@@ -97,7 +148,7 @@ impl Fft2 {
             }
             plans
                 .rows
-                .process_with_scratch(&mut row_in, out, &mut scratch)
+                .process_with_scratch(row_in, spectrum, row_scratch)
                 .expect("buffer lengths match the plan");
         }
 
@@ -105,17 +156,13 @@ impl Fft2 {
         //    them into a small contiguous buffer (rustfft transforms contiguous runs of
         //    `rows` values), transform, and scatter each into the result twice — as
         //    itself, and conjugated and mirrored into the redundant half.
-        let mut out = vec![Complex64::default(); rows * cols];
-        let mut block = vec![Complex64::default(); TILE * rows];
-        let mut scratch = vec![Complex64::default(); plans.columns.get_inplace_scratch_len()];
         for first in (0..half).step_by(TILE) {
             let width = TILE.min(half - first);
             let block = &mut block[..width * rows];
-            gather_columns(&row_spectra, half, first, width, block);
-            plans.columns.process_with_scratch(block, &mut scratch);
-            scatter_columns(block, rows, cols, first, &mut out);
+            gather_columns(row_spectra, half, first, width, block);
+            plans.columns.process_with_scratch(block, column_scratch);
+            scatter_columns(block, rows, cols, first, out);
         }
-        Array2::from_shape_vec(self.shape, out).expect("rows * cols values")
     }
     // ANCHOR_END: fft2_forward
 }
