@@ -26,7 +26,7 @@ pub mod load;
 pub mod parallel;
 pub mod sequential;
 
-pub use fft::{Fft2, FftWork, fft2};
+pub use fft::{FFT2_SWEEP_SHAPES, Fft2, FftWork, fft2};
 pub use fft_complex::ComplexFft2;
 pub use load::{load_eo_data, load_eo_data_into};
 pub use parallel::run_parallel;
