@@ -10,6 +10,8 @@ Steps (default: all, in this order):
   smooth    the tutorial's ``smooth`` under ``numba.jit``: first call (compiles) and steady
             state; ``scipy.ndimage.uniform_filter(size=3)``, the "use a library" answer
   fft2      ``np.fft.fft2`` of a 1000 x 1000 float64 image
+  fft2-sweep ``np.fft.fft2`` and ``np.fft.rfft2`` at every shape of ``FFT2_SWEEP_SHAPES``
+            (rows ``fft2.RxC`` and ``rfft2.RxC``; images above 4 M pixels get R samples)
   pipeline  load -> smooth -> fft2 -> save over ``--images`` images, one after another
   dask      the same on ``LocalCluster()``: the tutorial's submit loop (``pure=False``,
             ``fire_and_forget``), timed to the end of the submit loop and, by also holding
@@ -46,7 +48,11 @@ import numpy as np
 
 from tutorial import fast_smooth, load_eo_data, save
 
-STEPS = ("add", "smooth", "fft2", "pipeline", "dask", "bridge", "chunked")
+STEPS = ("add", "smooth", "fft2", "fft2-sweep", "pipeline", "dask", "bridge", "chunked")
+
+# The same shapes as solution_03::FFT2_SWEEP_SHAPES (compare refuses a run where they differ).
+FFT2_SWEEP_SHAPES = ((512, 512), (1000, 1000), (1009, 1009), (1024, 1024), (2048, 2048),
+                     (4000, 4000), (1000, 1500), (4096, 256), (256, 4096))
 LIBRARIES = ("numpy", "numba", "scipy", "dask", "distributed")
 
 
@@ -125,6 +131,24 @@ def step_fft2(repeats, images):
     image = load_eo_data()
     return [row("fft2", "np.fft.fft2, 1000 x 1000 float64",
                 timed(lambda: np.fft.fft2(image), repeats))]
+
+
+def sweep_repeats(shape, repeats):
+    """Samples per shape of the sweep: R for images above 4 M pixels (a call takes ~0.5 s)."""
+    return slow(repeats) if shape[0] * shape[1] > 4_200_000 else repeats
+
+
+def step_fft2_sweep(repeats, images):
+    rows = []
+    for shape in FFT2_SWEEP_SHAPES:
+        image = np.random.default_rng(0).random(shape)
+        name = f"{shape[0]}x{shape[1]}"
+        n = sweep_repeats(shape, repeats)
+        rows.append(row(f"fft2.{name}", f"np.fft.fft2, {name} float64",
+                        timed(lambda: np.fft.fft2(image), n)))
+        rows.append(row(f"rfft2.{name}", f"np.fft.rfft2, {name} float64",
+                        timed(lambda: np.fft.rfft2(image), n)))
+    return rows
 
 
 def pipeline(images):
@@ -276,7 +300,7 @@ def main(argv):
     load_before = os.getloadavg()
     rows = []
     for step in args.steps or STEPS:
-        rows += globals()[f"step_{step}"](args.repeats, args.images)
+        rows += globals()[f"step_{step.replace('-', '_')}"](args.repeats, args.images)
     result = {
         "versions": versions(),
         "load_before": load_before,

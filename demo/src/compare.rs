@@ -23,6 +23,7 @@ mod python;
 mod report;
 mod rows;
 mod rust;
+mod sweep;
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -34,8 +35,9 @@ use clap::Parser;
 #[derive(Debug, Parser)]
 #[command(name = "demo compare")]
 struct Args {
-    /// Steps to run, comma-separated: add, smooth, fft2, pipeline, dask, bridge, chunked
-    /// (default: all). `bridge` needs the Rust kernels built into the venv: `python/build-bridge`.
+    /// Steps to run, comma-separated: add, smooth, fft2, fft2-sweep, pipeline, dask, bridge,
+    /// chunked (default: all but fft2-sweep). `bridge` needs the Rust kernels built into the
+    /// venv: `python/build-bridge`. `fft2-sweep` writes its own fft2-sweep.md and .svg.
     #[arg(long, value_delimiter = ',', value_enum)]
     steps: Vec<Step>,
     /// Images per pipeline and cluster run (default 100; 20 with --quick).
@@ -69,6 +71,8 @@ pub enum Step {
     Add,
     Smooth,
     Fft2,
+    /// `fft2` and `rfft2` at every shape of `solution_03::FFT2_SWEEP_SHAPES`.
+    Fft2Sweep,
     Pipeline,
     Dask,
     /// The course's kernels called from Python and run on Dask (`python/build-bridge`).
@@ -94,6 +98,7 @@ impl Step {
             Step::Add => "add",
             Step::Smooth => "smooth",
             Step::Fft2 => "fft2",
+            Step::Fft2Sweep => "fft2-sweep",
             Step::Pipeline => "pipeline",
             Step::Dask => "dask",
             Step::Bridge => "bridge",
@@ -199,6 +204,7 @@ fn run(args: Args) -> Result<(), String> {
         python.describe()
     );
     let mut rows: BTreeMap<&'static str, Samples> = BTreeMap::new();
+    let mut sweep = sweep::Sweep::new();
     let mut versions = None;
     for round in 0..rounds {
         let order = if round % 2 == 0 {
@@ -214,9 +220,17 @@ fn run(args: Args) -> Result<(), String> {
                         let result = python.run_step(step, work)?;
                         versions.get_or_insert(result.versions);
                         for row in result.rows {
-                            let samples = rows.entry(rows::row_key(&row.key)?).or_default();
+                            let samples = match sweep::parse_key(&row.key) {
+                                Some(shape) => sweep.entry(shape).or_default(),
+                                None => rows.entry(rows::row_key(&row.key)?).or_default(),
+                            };
                             samples.python.extend(row.samples);
                             samples.python_what = row.what;
+                        }
+                    }
+                    Side::Rust if step == Step::Fft2Sweep => {
+                        for (key, samples) in rust::fft2_sweep(work) {
+                            sweep.entry(key).or_default().rust.extend(samples);
                         }
                     }
                     Side::Rust => {
@@ -242,9 +256,26 @@ fn run(args: Args) -> Result<(), String> {
         freed_memory_kept: kept,
         date,
     };
-    println!("\n{}", table.terminal());
     std::fs::create_dir_all(&out_dir)
         .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
+    if !sweep.is_empty() {
+        let text = sweep::markdown(&sweep, &table.header());
+        println!("\n{text}");
+        let markdown = out_dir.join("fft2-sweep.md");
+        std::fs::write(&markdown, text)
+            .map_err(|e| format!("cannot write {}: {e}", markdown.display()))?;
+        let svg = out_dir.join("fft2-sweep.svg");
+        let subtitle = format!(
+            "{}, load {} → {}",
+            table.date, table.load_before, table.load_after
+        );
+        sweep::draw(&sweep, &svg, &subtitle)?;
+        println!("Written: {} and {}", markdown.display(), svg.display());
+    }
+    if table.rows.is_empty() {
+        return Ok(());
+    }
+    println!("\n{}", table.terminal());
     let markdown = out_dir.join("compare.md");
     std::fs::write(&markdown, table.markdown())
         .map_err(|e| format!("cannot write {}: {e}", markdown.display()))?;

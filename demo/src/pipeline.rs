@@ -1,9 +1,13 @@
 //! Section 03 of the demonstration: the tutorial's pipeline over many images, sequential
 //! and parallel, with a progress bar, then how the parallel run scales with threads.
 
+use std::time::Instant;
+
 use measure::format_duration;
+use rayon::prelude::*;
 use solution_03::{
-    PipelineConfig, ProgressMode, RunReport, TUTORIAL_SHAPE, run_parallel, run_sequential,
+    Fft2, PipelineConfig, PipelineError, ProgressMode, RunReport, TUTORIAL_SHAPE, Workspace,
+    process_image, run_parallel, run_sequential,
 };
 
 use crate::report::Report;
@@ -20,12 +24,49 @@ fn run_or_exit(label: &str, result: Result<RunReport, solution_03::PipelineError
     })
 }
 
-/// Runs a tenth of `images` (at least 16) with the allocator's default policy, then
-/// `images` tutorial-sized images with freed memory kept, sequentially and in parallel
-/// (every core), then the parallel run with 1..=4×cores threads on a tenth of the images.
+/// The pipeline as it was before workspaces (book §3.4): new arrays for every image, on
+/// `threads` threads (1: on the calling thread). Same results as `run_parallel`.
+fn run_allocating_per_image(
+    config: &PipelineConfig,
+    threads: usize,
+) -> Result<RunReport, PipelineError> {
+    config.validate()?;
+    let start = Instant::now();
+    let fft = Fft2::new(config.shape);
+    let one = |index| {
+        let mut workspace = Workspace::new(config.shape);
+        process_image(index, &fft, &config.sink, &mut workspace)
+    };
+    let images = if threads == 1 {
+        (0..config.images).map(one).collect::<Result<Vec<_>, _>>()?
+    } else {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| PipelineError::ThreadPool {
+                reason: e.to_string(),
+            })?;
+        pool.install(|| {
+            (0..config.images)
+                .into_par_iter()
+                .map(one)
+                .collect::<Result<Vec<_>, _>>()
+        })?
+    };
+    Ok(RunReport {
+        threads,
+        wall: start.elapsed(),
+        images,
+    })
+}
+
+/// Runs `images` tutorial-sized images sequentially and in parallel (every core) with the
+/// allocator's default policy, once with one workspace per thread (the solution's runs)
+/// and once with new arrays per image (before workspaces); then new arrays per image with
+/// freed memory kept; then the parallel run with 1..=4×cores threads on a tenth of the
+/// images.
 pub fn run(images: u64) -> Report {
     let cores = measure::cores();
-    let few = (images / 10).max(16).min(images);
     let mut report = Report::start(
         "03",
         "Section 03 — the pipeline load → smooth → fft2 → save (discarded), 1000 x 1000 images",
@@ -36,14 +77,16 @@ pub fn run(images: u64) -> Report {
     );
     let watch = measure::LoadWatch::start();
     // First with glibc's default policy: freed memory goes back to the system between
-    // images. This must run before keep_freed_memory(), which cannot be undone.
-    let config = PipelineConfig::new(few, TUTORIAL_SHAPE).with_progress(ProgressMode::Auto);
-    let default_sequential = run_or_exit("sequential", run_sequential(&config));
-    let default_parallel = run_or_exit("parallel", run_parallel(&config, cores));
-    let kept = solution_03::keep_freed_memory();
+    // images. This must run before keep_freed_memory(), which cannot be undone. The
+    // allocating and workspace runs alternate, so that a change of load hits both.
     let config = PipelineConfig::new(images, TUTORIAL_SHAPE).with_progress(ProgressMode::Auto);
+    let allocating_sequential = run_or_exit("sequential", run_allocating_per_image(&config, 1));
     let sequential = run_or_exit("sequential", run_sequential(&config));
+    let allocating_parallel = run_or_exit("parallel", run_allocating_per_image(&config, cores));
     let parallel = run_or_exit("parallel", run_parallel(&config, cores));
+    let kept = solution_03::keep_freed_memory();
+    let kept_sequential = run_or_exit("sequential", run_allocating_per_image(&config, 1));
+    let kept_parallel = run_or_exit("parallel", run_allocating_per_image(&config, cores));
 
     let mut table = Table::new(&[
         "run",
@@ -62,15 +105,29 @@ pub fn run(images: u64) -> Report {
     };
     for (label, report) in [
         (
-            "sequential, malloc default".to_string(),
-            &default_sequential,
+            "sequential, workspace, malloc default".to_string(),
+            &sequential,
         ),
         (
-            format!("parallel {cores} threads, malloc default"),
-            &default_parallel,
+            format!("parallel {cores} threads, workspace each, malloc default"),
+            &parallel,
         ),
-        (format!("sequential, {kept_label}"), &sequential),
-        (format!("parallel {cores} threads, {kept_label}"), &parallel),
+        (
+            "sequential, new arrays per image, malloc default".to_string(),
+            &allocating_sequential,
+        ),
+        (
+            format!("parallel {cores} threads, new arrays per image, malloc default"),
+            &allocating_parallel,
+        ),
+        (
+            format!("sequential, new arrays per image, {kept_label}"),
+            &kept_sequential,
+        ),
+        (
+            format!("parallel {cores} threads, new arrays per image, {kept_label}"),
+            &kept_parallel,
+        ),
     ] {
         let n = report.images.len().max(1) as u32;
         let t = report.stage_totals();
@@ -86,15 +143,31 @@ pub fn run(images: u64) -> Report {
         ]);
     }
     report.table(&table, &watch);
-    let speedup = sequential.wall.as_secs_f64() / parallel.wall.as_secs_f64();
-    let default_speedup =
-        default_sequential.wall.as_secs_f64() / default_parallel.wall.as_secs_f64();
+    let ratio = |slow: &RunReport, fast: &RunReport| {
+        slow.wall.as_secs_f64() / fast.wall.as_secs_f64().max(1e-9)
+    };
     report.say(&format!(
-        "Speedup, parallel over sequential on {cores} cores: {speedup:.2}x with memory kept, \
-         {default_speedup:.2}x with malloc's default. Checksums of all {} images identical in \
-         both runs: {}.",
+        "Speedup, parallel over sequential on {cores} cores: {:.2}x with a workspace per \
+         thread, {:.2}x with new arrays per image (malloc default), {:.2}x with new arrays \
+         and memory kept. A workspace over new arrays per image, sequential: {:.2}x with \
+         malloc's default, {:.2}x against memory kept. Checksums of all {} images identical \
+         in every run: {}.",
+        ratio(&sequential, &parallel),
+        ratio(&allocating_sequential, &allocating_parallel),
+        ratio(&kept_sequential, &kept_parallel),
+        ratio(&allocating_sequential, &sequential),
+        ratio(&kept_sequential, &sequential),
         sequential.images.len(),
-        if sequential.checksums() == parallel.checksums() {
+        if [
+            &parallel,
+            &allocating_sequential,
+            &allocating_parallel,
+            &kept_sequential,
+            &kept_parallel
+        ]
+        .iter()
+        .all(|r| r.checksums() == sequential.checksums())
+        {
             "yes"
         } else {
             "NO"
@@ -106,7 +179,7 @@ pub fn run(images: u64) -> Report {
          `cargo xtask compare` runs numpy + numba's pipeline beside this one.",
     );
 
-    let scaling_images = few;
+    let scaling_images = (images / 10).max(16).min(images);
     let config = PipelineConfig::new(scaling_images, TUTORIAL_SHAPE);
     let watch = measure::LoadWatch::start();
     let mut table = Table::new(&["threads", "wall", "images/s", "vs 1 thread"]);

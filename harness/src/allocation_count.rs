@@ -5,7 +5,8 @@
 //! check of "in place beats allocating" cannot be made robust. Counting allocations can:
 //! it is exact and deterministic.
 //!
-//! The section macros install [`CountingAllocator`] as the test binary's global allocator.
+//! The section macros install [`CountingAllocator`] (or [`PeakAllocator`](crate::peak_memory::PeakAllocator),
+//! which counts too) as the test binary's global allocator.
 //! Counts are per thread, so checks running in parallel do not disturb each other, and
 //! allocations made by other threads (rayon's workers) are not counted.
 
@@ -22,7 +23,7 @@ thread_local! {
 /// thread.
 pub struct CountingAllocator;
 
-fn count_one() {
+pub(crate) fn count_one() {
     // `try_with`: during thread teardown the slot may be gone; then the allocation is not
     // counted rather than aborting the process.
     let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
@@ -67,6 +68,14 @@ macro_rules! install_counting_allocator {
 
 fn current() -> u64 {
     ALLOCATIONS.with(Cell::get)
+}
+
+/// The number of heap allocations made on this thread so far. Reading it allocates nothing,
+/// so it can be read between the steps of code under test: the difference of two readings
+/// is what happened in between. Call [`count_allocations`] around the whole measurement
+/// first, which proves the counting allocator is installed.
+pub fn allocations_so_far() -> u64 {
+    current()
 }
 
 /// Runs `f` and returns its result with the number of heap allocations it made on this

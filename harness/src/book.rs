@@ -24,6 +24,7 @@ pub const PIPELINE_LOAD: &str =
 pub const PIPELINE_FFT: &str = "book §3.2 \"Stage 3: the 2-D FFT\" (book/src/03-pipeline.md)";
 pub const PIPELINE_SEQUENTIAL: &str =
     "book §3.3 \"The sequential pipeline\" (book/src/03-pipeline.md)";
+pub const PIPELINE_WORKSPACE: &str = "book §3.4 \"Where the time goes\" (book/src/03-pipeline.md)";
 pub const PIPELINE_PARALLEL: &str =
     "book §3.5 \"Whole images on every core\" (book/src/03-pipeline.md)";
 pub const PIPELINE_MEASURE: &str = "book §3.6 \"Measuring it\" (book/src/03-pipeline.md)";

@@ -16,10 +16,14 @@ static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 static INSTALLED: AtomicBool = AtomicBool::new(false);
 
-/// The system allocator, tracking live and peak heap bytes for the whole process.
+/// The system allocator, tracking live and peak heap bytes for the whole process, and
+/// counting allocations per thread as [`CountingAllocator`](crate::allocation_count::CountingAllocator) does.
 pub struct PeakAllocator;
 
 fn grow(bytes: usize) {
+    // Counted per thread too, so that `allocation_count` works in a binary that installs
+    // this allocator (a binary has only one).
+    crate::allocation_count::count_one();
     INSTALLED.store(true, Ordering::Relaxed);
     let live = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
     PEAK.fetch_max(live, Ordering::Relaxed);

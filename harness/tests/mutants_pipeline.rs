@@ -16,8 +16,8 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use rand_xoshiro::rand_core::{Rng, SeedableRng};
 use rayon::prelude::*;
 use solution_03::{
-    Complex64, Fft2, ImageResult, PipelineConfig, PipelineError, RunReport, StageTimes,
-    process_image, run_sequential, smooth, spectrum_checksum, unit_f64,
+    Complex64, Fft2, ImageResult, PipelineConfig, PipelineError, RunReport, Sink, StageTimes,
+    Workspace, process_image, run_sequential, smooth, spectrum_checksum, unit_f64,
 };
 
 use harness::check::{expect_rejection, judge_rejection};
@@ -119,7 +119,9 @@ fn parallel_out_of_order(
     let images = pool.install(|| {
         (0..config.images)
             .into_par_iter()
-            .map(|index| process_image(index, config.shape, &fft, &config.sink))
+            .map(|index| {
+                process_image(index, &fft, &config.sink, &mut Workspace::new(config.shape))
+            })
             .fold(Vec::new, |mut batch, result| {
                 batch.push(result);
                 batch
@@ -151,7 +153,8 @@ fn parallel_in_completion_order(
     let finished = Mutex::new(Vec::new());
     pool.install(|| {
         (0..config.images).into_par_iter().try_for_each(|index| {
-            let result = process_image(index, config.shape, &fft, &config.sink)?;
+            let result =
+                process_image(index, &fft, &config.sink, &mut Workspace::new(config.shape))?;
             finished
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -239,15 +242,75 @@ fn parallel_shared_generator(
 fn sequential_skips_validation(config: &PipelineConfig) -> Result<RunReport, PipelineError> {
     let start = Instant::now();
     let fft = Fft2::new(config.shape);
+    let mut workspace = Workspace::new(config.shape);
     let mut images = Vec::new();
     for index in 0..config.images {
-        images.push(process_image(index, config.shape, &fft, &config.sink)?);
+        images.push(process_image(index, &fft, &config.sink, &mut workspace)?);
     }
     Ok(RunReport {
         threads: 1,
         wall: start.elapsed(),
         images,
     })
+}
+
+/// The pipeline of the chapter's first version: a new workspace (new arrays) for every
+/// image, so under glibc's defaults every image page-faults its ~40 bytes per pixel in.
+fn fresh_workspace_per_image(
+    shape: (usize, usize),
+    indices: &[u64],
+    each: &mut dyn FnMut(ImageResult),
+) {
+    let fft = Fft2::new(shape);
+    for &index in indices {
+        let mut workspace = Workspace::new(shape);
+        each(process_image(index, &fft, &Sink::Discard, &mut workspace).expect("discarding"));
+    }
+}
+
+/// Reuses the workspace's image arrays but calls the allocating `Fft2::forward` and copies
+/// its result into the workspace: one spectrum and the FFT's buffers allocated per image.
+fn owned_fft_per_image(shape: (usize, usize), indices: &[u64], each: &mut dyn FnMut(ImageResult)) {
+    let fft = Fft2::new(shape);
+    let mut workspace = Workspace::new(shape);
+    for &index in indices {
+        solution_03::load_eo_data_into(index, workspace.image.view_mut());
+        workspace.smoothed.assign(&smooth(workspace.image.view()));
+        workspace
+            .spectrum
+            .assign(&fft.forward(workspace.smoothed.view()));
+        each(ImageResult {
+            index,
+            checksum: spectrum_checksum(workspace.spectrum.view()),
+            times: StageTimes::default(),
+            thread: std::thread::current().id(),
+        });
+    }
+}
+
+/// Keeps one `FftWork` but forgets to overwrite the output: each spectrum is added to
+/// what the workspace held from the previous image.
+fn spectrum_accumulates(shape: (usize, usize), indices: &[u64], each: &mut dyn FnMut(ImageResult)) {
+    let fft = Fft2::new(shape);
+    let mut workspace = Workspace::new(shape);
+    let mut work = solution_03::FftWork::default();
+    let mut fresh = ndarray::Array2::zeros(shape);
+    for &index in indices {
+        solution_03::load_eo_data_into(index, workspace.image.view_mut());
+        solution_03::smooth_into(
+            workspace.image.view(),
+            workspace.smoothed.view_mut(),
+            &mut workspace.smooth_scratch,
+        );
+        fft.forward_into(workspace.smoothed.view(), &mut work, fresh.view_mut());
+        workspace.spectrum += &fresh;
+        each(ImageResult {
+            index,
+            checksum: spectrum_checksum(workspace.spectrum.view()),
+            times: StageTimes::default(),
+            thread: std::thread::current().id(),
+        });
+    }
 }
 
 // --- which check rejects which mutant ----------------------------------------------------
@@ -274,6 +337,10 @@ fn reference_passes_every_check_it_is_compared_with_here() {
         (
             "mechanism_parallel_run_peak_memory_alone",
             pipeline::mechanism_parallel_run_peak_memory_alone,
+        ),
+        (
+            "mechanism_workspace_steady_state_allocates_nothing",
+            pipeline::mechanism_workspace_steady_state_allocates_nothing,
         ),
     ] {
         check::run(name, cfg!(debug_assertions), || check_fn(&REFERENCE));
@@ -379,6 +446,21 @@ reject!(mechanism_rejects_a_parallel_run_that_loads_every_image_first:
     pipeline::mechanism_parallel_run_peak_memory_alone,
     PipelineApi { run_parallel: parallel_materialises_every_image, ..REFERENCE },
     "do not load or keep every image first");
+
+reject!(mechanism_rejects_a_fresh_workspace_per_image:
+    pipeline::mechanism_workspace_steady_state_allocates_nothing,
+    PipelineApi { process_in_one_workspace: fresh_workspace_per_image, ..REFERENCE },
+    "expected 0 each");
+
+reject!(mechanism_rejects_an_allocating_fft_in_a_workspace:
+    pipeline::mechanism_workspace_steady_state_allocates_nothing,
+    PipelineApi { process_in_one_workspace: owned_fft_per_image, ..REFERENCE },
+    "expected 0 each");
+
+reject!(mechanism_rejects_a_spectrum_left_over_from_the_previous_image:
+    pipeline::mechanism_workspace_steady_state_allocates_nothing,
+    PipelineApi { process_in_one_workspace: spectrum_accumulates, ..REFERENCE },
+    "a stale buffer leaks the previous image");
 
 reject!(snapshot_rejects_an_fft_of_the_rows_only:
     pipeline::snapshot_image_zero,

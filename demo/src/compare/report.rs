@@ -174,7 +174,7 @@ impl Table {
         )
     }
 
-    fn header(&self) -> Vec<String> {
+    pub fn header(&self) -> Vec<String> {
         let w = self.work;
         vec![
             format!(

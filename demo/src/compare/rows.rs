@@ -66,9 +66,10 @@ pub const ROWS: &[RowSpec] = &[
         label: "pipeline / image",
         rust: "`run_sequential`",
         differs: "pixels: numpy's MT19937 vs xoshiro256++; smooth and FFT as in the rows \
-                  above; Rust keeps freed memory (book §3.4) unless `--malloc-default`, Python \
-                  uses malloc's defaults but 2 MiB pages (numpy's madvise), so far fewer \
-                  page faults per fresh array than Rust's 4 KiB pages",
+                  above; Rust reuses one workspace of arrays for every image (book §3.4), so \
+                  it allocates nothing per image whatever `--malloc-default` says; Python \
+                  allocates new arrays per image, with malloc's defaults but 2 MiB pages \
+                  (numpy's madvise)",
     },
     RowSpec {
         key: "dask.startup",

@@ -5,12 +5,14 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ndarray::{Array1, ArrayView1};
+use ndarray::{Array1, Array2, ArrayView1};
 use solution_03::{
-    Fft2, PipelineConfig, Sink, TUTORIAL_SHAPE, load_eo_data, run_parallel, run_sequential,
+    FFT2_SWEEP_SHAPES, Fft2, FftWork, PipelineConfig, Sink, TUTORIAL_SHAPE, load_eo_data,
+    run_parallel, run_sequential,
 };
 use solution_04::{LocalCluster, fire_and_forget, local_cluster, submit_image, wait};
 
+use super::sweep::{Kind, SweepKey};
 use super::{Step, Workload};
 
 /// Samples of one row: its key (as `steps.py` names the Python row) and seconds per call
@@ -42,6 +44,7 @@ pub fn run_step(step: Step, work: Workload, first_round: bool) -> Result<Vec<Row
     Ok(match step {
         Step::Add => add(work),
         Step::Smooth => smooth(work, first_round),
+        Step::Fft2Sweep => Vec::new(), // see `fft2_sweep`
         Step::Fft2 => {
             let image = load_eo_data(0, TUTORIAL_SHAPE);
             let fft = Fft2::new(TUTORIAL_SHAPE);
@@ -55,6 +58,40 @@ pub fn run_step(step: Step, work: Workload, first_round: bool) -> Result<Vec<Row
             ("chunked.small", chunked(work.slow_repeats(), 250)),
         ],
     })
+}
+
+/// The `fft2-sweep` step: `Fft2::forward_into` and `forward_half_into` at every shape of
+/// `FFT2_SWEEP_SHAPES`, with the plan, work buffers and outputs reused across calls (as a
+/// pipeline thread runs them); images above 4 M pixels get a fifth of the samples, as in
+/// `steps.py`.
+pub fn fft2_sweep(work: Workload) -> Vec<(SweepKey, Vec<f64>)> {
+    let mut rows = Vec::new();
+    for shape in FFT2_SWEEP_SHAPES {
+        let image = load_eo_data(0, shape);
+        let fft = Fft2::new(shape);
+        let mut fft_work = FftWork::default();
+        let calls = if shape.0 * shape.1 > 4_200_000 {
+            work.slow_repeats()
+        } else {
+            work.repeats
+        };
+        let mut full = Array2::zeros(shape);
+        rows.push((
+            (Kind::Full, shape),
+            timed(calls, || {
+                fft.forward_into(image.view(), &mut fft_work, full.view_mut())
+            }),
+        ));
+        drop(full);
+        let mut half = Array2::zeros((shape.0, shape.1 / 2 + 1));
+        rows.push((
+            (Kind::Half, shape),
+            timed(calls, || {
+                fft.forward_half_into(image.view(), &mut fft_work, half.view_mut())
+            }),
+        ));
+    }
+    rows
 }
 
 fn add(work: Workload) -> Vec<Row> {

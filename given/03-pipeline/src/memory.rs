@@ -2,9 +2,9 @@
 //! Given code (not part of the exercise).
 
 /// Peak bytes per pixel of one image in flight: the loaded image (8), the smoothed image
-/// (8), the FFT's row spectra and work buffers (16) and the spectrum (16). The reference
-/// `Fft2` peaks at 32 (the smoothed image, the half-width row spectra and the result); 48
-/// leaves room for an all-complex FFT that keeps one more complex copy.
+/// (8), the FFT's row spectra and work buffers (16) and the spectrum (16). The reference's
+/// per-thread `Workspace` holds 48 at most (image 8, smoothed 8, spectrum 16, its `FftWork`'s
+/// half-width row spectra 8 and a few columns); 48 also covers an all-complex FFT's copy.
 pub const PEAK_BYTES_PER_PIXEL: u128 = 48;
 
 /// Bytes per point of an FFT length for its plan and scratch: rustfft's twiddles (16 bytes

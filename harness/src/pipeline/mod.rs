@@ -14,7 +14,7 @@
 //! | `load.rs` | `load_eo_data` (§3.1) against the documented seeded recipe |
 //! | `fft.rs` | `Fft2` (§3.2) against the DFT by its definition |
 //! | `runs.rs` | `run_sequential` and `run_parallel` (§3.3, §3.5): results, order, refusals, saves |
-//! | `mechanism.rs` | the threads and the memory the runs use |
+//! | `mechanism.rs` | the threads and the memory the runs use; no allocation per image in a workspace |
 //! | `snapshot.rs` | image 0 and its spectrum at the tutorial's size |
 //! | `timing.rs` | the parallel run's speedup (§3.6) |
 //!
@@ -38,8 +38,9 @@ pub use fft::{
 pub use load::{correctness_load_eo_data, properties_load_is_a_function_of_the_index};
 pub use mechanism::{
     FOOTPRINTS_PER_THREAD, MEMORY_CHECK_IMAGES, MEMORY_CHECK_SHAPE, MEMORY_CHECK_THREADS,
-    THREADS_CHECK_IMAGES, THREADS_CHECK_SHAPE, mechanism_parallel_run_peak_memory_alone,
-    mechanism_runs_use_the_threads_they_should,
+    THREADS_CHECK_IMAGES, THREADS_CHECK_SHAPE, WORKSPACE_CHECK_IMAGES, WORKSPACE_CHECK_SHAPE,
+    mechanism_parallel_run_peak_memory_alone, mechanism_runs_use_the_threads_they_should,
+    mechanism_workspace_steady_state_allocates_nothing,
 };
 pub use runs::{
     ORDER_CHECK_IMAGES, ORDER_CHECK_WAIT, correctness_run_parallel, correctness_run_sequential,
@@ -56,8 +57,13 @@ pub use timing::{
 #[derive(Clone, Copy)]
 pub struct PipelineApi {
     pub load_eo_data: LoadFn,
-    /// Plans one `Fft2` for the shape, then calls `forward` on each image in turn.
+    /// Plans one `Fft2` for the shape, then calls `forward_into` on each image in turn,
+    /// with one `FftWork` for all of them.
     pub fft_planned: FftPlannedFn,
+    /// Plans one `Fft2` and makes one `Workspace` for the shape, then calls
+    /// `process_image` (discarding) on each index in turn, handing each result to the
+    /// callback as soon as it is returned.
+    pub process_in_one_workspace: ProcessInOneWorkspaceFn,
     pub run_sequential: RunSequentialFn,
     pub run_parallel: RunParallelFn,
 }
@@ -66,6 +72,9 @@ pub struct PipelineApi {
 pub type LoadFn = fn(u64, (usize, usize)) -> Array2<f64>;
 /// `Fft2::new(shape)` once, then `forward` on each image.
 pub type FftPlannedFn = fn((usize, usize), &[ArrayView2<f64>]) -> Vec<Array2<Complex64>>;
+/// `Fft2::new(shape)` and `Workspace::new(shape)` once, then `process_image` on each index,
+/// calling back with each result.
+pub type ProcessInOneWorkspaceFn = fn((usize, usize), &[u64], &mut dyn FnMut(ImageResult));
 /// The signature of `run_sequential`.
 pub type RunSequentialFn = fn(&PipelineConfig) -> Result<RunReport, PipelineError>;
 /// The signature of `run_parallel`.
@@ -80,11 +89,38 @@ macro_rules! pipeline_api {
             images: &[::ndarray::ArrayView2<f64>],
         ) -> Vec<::ndarray::Array2<$crate::pipeline::Complex64>> {
             let fft = $krate::Fft2::new(shape);
-            images.iter().map(|image| fft.forward(*image)).collect()
+            // One `FftWork` for every image, as a pipeline thread uses it, and outputs full
+            // of NaN: a stale buffer or an element left unwritten shows in the spectrum.
+            let mut work = $krate::FftWork::default();
+            images
+                .iter()
+                .map(|image| {
+                    let nan = $crate::pipeline::Complex64::new(f64::NAN, f64::NAN);
+                    let mut out = ::ndarray::Array2::from_elem(shape, nan);
+                    fft.forward_into(*image, &mut work, out.view_mut());
+                    out
+                })
+                .collect()
+        }
+        fn process_in_one_workspace(
+            shape: (usize, usize),
+            indices: &[u64],
+            each: &mut dyn FnMut($crate::pipeline::ImageResult),
+        ) {
+            let fft = $krate::Fft2::new(shape);
+            let mut workspace = $krate::Workspace::new(shape);
+            let sink = $krate::Sink::Discard;
+            for &index in indices {
+                match $krate::process_image(index, &fft, &sink, &mut workspace) {
+                    Ok(result) => each(result),
+                    Err(e) => panic!("process_image({index}) with Sink::Discard: Err({e})"),
+                }
+            }
         }
         $crate::pipeline::PipelineApi {
             load_eo_data: $krate::load_eo_data,
             fft_planned,
+            process_in_one_workspace,
             run_sequential: $krate::run_sequential,
             run_parallel: $krate::run_parallel,
         }
@@ -120,17 +156,19 @@ macro_rules! pipeline_checks {
             properties_runs_agree_for_any_thread_count,
             mechanism_runs_use_the_threads_they_should,
             mechanism_parallel_run_peak_memory_alone,
+            mechanism_workspace_steady_state_allocates_nothing,
             snapshot_image_zero;
             timing: timing_parallel_vs_sequential,
         );
     };
 }
 
-/// The spectrum's element type (used by [`pipeline_checks!`](crate::pipeline_checks)).
-pub use given_03::Complex64;
+/// The spectrum's element type and a run's per-image result (used by the macros).
+pub use given_03::{Complex64, ImageResult};
 
 /// Book sections, quoted in failure messages.
 pub use crate::book::{
     PIPELINE_FFT as BOOK_FFT, PIPELINE_LOAD as BOOK_LOAD, PIPELINE_MEASURE as BOOK_MEASURE,
     PIPELINE_PARALLEL as BOOK_PARALLEL, PIPELINE_SEQUENTIAL as BOOK_SEQUENTIAL,
+    PIPELINE_WORKSPACE as BOOK_WORKSPACE,
 };

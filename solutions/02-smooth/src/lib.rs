@@ -36,7 +36,7 @@ pub mod optimised;
 pub mod parallel;
 
 pub use naive::smooth_naive;
-pub use optimised::smooth_optimised;
+pub use optimised::{smooth_optimised, smooth_optimised_into};
 pub use parallel::smooth_parallel;
 
 pub use given_02::{LARGEST_PIXEL, TUTORIAL_SHAPE, clipped_window};

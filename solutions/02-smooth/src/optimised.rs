@@ -1,6 +1,6 @@
 //! §2.3 — a kernel shaped for the cache and for SIMD.
 
-use ndarray::{Array2, ArrayView2, ArrayViewMut1};
+use ndarray::{Array2, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 
 use crate::clipped_window;
 
@@ -26,17 +26,39 @@ use crate::clipped_window;
 /// assert_eq!(out, array![[2.5, 2.5], [2.5, 2.5]]);
 /// ```
 pub fn smooth_optimised(image: ArrayView2<f64>) -> Array2<f64> {
-    let image = image.as_standard_layout();
-    let (rows, cols) = image.dim();
-    let mut out = Array2::zeros((rows, cols));
-    if cols == 0 {
-        return out;
-    }
-    let mut column_sums = vec![0.0; cols];
-    for (i, out_row) in out.rows_mut().into_iter().enumerate() {
-        smooth_row(image.view(), i, &mut column_sums, out_row);
-    }
+    let mut out = Array2::zeros(image.dim());
+    smooth_optimised_into(image, out.view_mut(), &mut Vec::new());
     out
+}
+
+/// [`smooth_optimised`] into a caller's array, with a caller's row of scratch space: a
+/// program that smooths many images of one shape (section 03's pipeline) reuses both and
+/// allocates nothing per image. `column_sums` is resized to the image's width (it
+/// allocates only the first time, or when the width grows).
+///
+/// Cost: as [`smooth_optimised`]; a non-contiguous input is first copied (one allocation).
+///
+/// # Panics
+/// If `out` does not have the shape of `image`, or its rows are not contiguous.
+pub fn smooth_optimised_into(
+    image: ArrayView2<f64>,
+    mut out: ArrayViewMut2<f64>,
+    column_sums: &mut Vec<f64>,
+) {
+    assert_eq!(
+        out.dim(),
+        image.dim(),
+        "smooth_optimised_into: the output's shape differs from the image's"
+    );
+    let image = image.as_standard_layout();
+    let cols = image.ncols();
+    if cols == 0 {
+        return;
+    }
+    column_sums.resize(cols, 0.0);
+    for (i, out_row) in out.rows_mut().into_iter().enumerate() {
+        smooth_row(image.view(), i, column_sums, out_row);
+    }
 }
 
 /// Computes output row `i` of the smooth of `image` (standard layout, at least one column)
@@ -68,7 +90,7 @@ pub(crate) fn smooth_row(
     let window_rows = (bottom - top + 1) as f64;
     let out = out_row
         .as_slice_mut()
-        .expect("a fresh array's rows are contiguous");
+        .expect("the output's rows are contiguous");
     if cols == 1 {
         out[0] = column_sums[0] / window_rows;
         return;

@@ -26,9 +26,9 @@ pub mod load;
 pub mod parallel;
 pub mod sequential;
 
-pub use fft::{Fft2, fft2};
+pub use fft::{FFT2_SWEEP_SHAPES, Fft2, FftWork, fft2};
 pub use fft_complex::ComplexFft2;
-pub use load::load_eo_data;
+pub use load::{load_eo_data, load_eo_data_into};
 pub use parallel::run_parallel;
 pub use sequential::{process_image, run_sequential};
 
@@ -36,5 +36,8 @@ pub use sequential::{process_image, run_sequential};
 pub use given_03::{
     Complex64, ImageResult, PipelineConfig, PipelineError, Progress, ProgressMode, RunReport,
     SaveError, SaveHook, Sink, StageTimes, TUTORIAL_SHAPE, allocator, keep_freed_memory, smooth,
-    spectrum_checksum, stop_saving, unit_f64,
+    smooth_into, spectrum_checksum, stop_saving, unit_f64,
 };
+
+/// One thread's reusable arrays (book §3.4), with this crate's FFT work buffers.
+pub type Workspace = given_03::Workspace<FftWork>;

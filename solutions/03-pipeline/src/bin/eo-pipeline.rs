@@ -76,9 +76,10 @@ struct Args {
     /// auto: a bar in a terminal, plain lines otherwise.
     #[arg(long, value_enum, default_value_t = Progress::Auto)]
     progress: Progress,
-    /// keep: the allocator keeps freed memory for the next image; default: glibc's own
-    /// policy, which returns it, so every image page-faults its memory in (book §3.4).
-    #[arg(long, value_enum, default_value_t = Malloc::Keep)]
+    /// default: glibc's own policy (each thread reuses one workspace, so images allocate
+    /// nothing and the policy does not matter); keep: also tell the allocator to keep freed
+    /// memory, the §3.4 lesson for programs that allocate per image.
+    #[arg(long, value_enum, default_value_t = Malloc::Default)]
     malloc: Malloc,
 }
 
