@@ -69,6 +69,8 @@ pub const EXIT_LOST_PEER: i32 = 3;
 /// - timely retries a connection forever, once a second. A watchdog thread gives up after
 ///   `layout.connect_timeout`: it prints [`DistributedError::Connect`] and exits the process
 ///   with [`EXIT_LOST_PEER`].
+/// - a worker that panics leaves the other workers waiting for its progress, so in a run of
+///   several workers or processes the same hook ends the process (see below).
 /// - when a connection breaks mid-run (a process died), timely's network thread panics with
 ///   "timely communication error"; the workers would then wait forever for progress from
 ///   the dead process. A panic hook turns any panic of a multi-process run into a message
@@ -82,7 +84,9 @@ pub const EXIT_LOST_PEER: i32 = 3;
 /// in one process), or what [`DistributedReport::from_outcomes`] finds wrong.
 ///
 /// # Panics
-/// Never itself; see above for what it does when a worker panics.
+/// Never itself. When a worker panics in a run of several workers or processes, the process
+/// exits (see above) instead of hanging; in a run of one worker the panic's message is
+/// returned as [`DistributedError::Worker`].
 pub fn run_process(
     layout: &Layout,
     plan: &RunPlan,
@@ -109,8 +113,10 @@ pub fn run_process(
         .and_then(|()| config.validate())
         .map_err(DistributedError::Config)?;
 
-    let communication = if layout.processes() > 1 {
+    if layout.processes() > 1 || workers > 1 {
         exit_on_any_panic();
+    }
+    let communication = if layout.processes() > 1 {
         CommunicationConfig::Cluster {
             threads: workers,
             process: layout.process,
@@ -137,21 +143,26 @@ pub fn run_process(
             if worker.index() == 0 {
                 *started_by_worker.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
             }
-            run_worker(worker, &plan_for_workers)
+            // A panic's message, not timely's `Any { .. }`, for a run in one thread.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                run_worker(worker, &plan_for_workers)
+            }))
+            .map_err(|payload| panic_text(payload.as_ref()))
         },
     )
     .map_err(DistributedError::Start)?;
     let mut results = guards.join().into_iter();
     let first = results.next();
     for other in results {
-        other.map_err(DistributedError::Worker)?;
+        other.and_then(|r| r).map_err(DistributedError::Worker)?;
     }
+    let outcomes = first
+        .unwrap_or_else(|| Ok(Ok(Vec::new())))
+        .and_then(|r| r)
+        .map_err(DistributedError::Worker)?;
     if layout.process != 0 {
         return Ok(None);
     }
-    let outcomes = first
-        .unwrap_or_else(|| Ok(Vec::new()))
-        .map_err(DistributedError::Worker)?;
     let wall = started
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -160,6 +171,14 @@ pub fn run_process(
         .map(Some)
 }
 // ANCHOR_END: run_process
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a worker panicked".into())
+}
 
 /// After the default message, any panic ends the process with [`EXIT_LOST_PEER`]: in a
 /// multi-process run a dead thread (ours or timely's network thread) would otherwise leave
