@@ -68,8 +68,10 @@ fn dataflow(worker: &mut Worker, plan: &RunPlan, mistake: Mistake) -> Vec<ImageO
             .probe()
             .0
     });
+    // Parks the thread when there is nothing to do, instead of spinning on a core that
+    // another worker (or process) needs; timely wakes it when data arrives.
     while !probe.done() {
-        worker.step();
+        worker.step_or_park(None);
     }
     received.take()
 }
@@ -113,23 +115,23 @@ fn skips_smooth(
     }
 }
 
-reject!(route_by_a_constant: distributed::correctness_route_spreads_images_evenly,
+reject!(correctness_rejects_routing_by_a_constant: distributed::correctness_route_spreads_images_evenly,
     DistributedApi { image_route: |_| 0, ..REFERENCE }, "land as");
-reject!(route_by_twice_the_index: distributed::correctness_route_spreads_images_evenly,
+reject!(correctness_rejects_routing_by_twice_the_index: distributed::correctness_route_spreads_images_evenly,
     DistributedApi { image_route: |i| 2 * i, ..REFERENCE }, "land as");
-reject!(skip_the_smooth_stage: distributed::correctness_process_on_worker_matches_section_03,
+reject!(correctness_rejects_skipping_the_smooth_stage: distributed::correctness_process_on_worker_matches_section_03,
     DistributedApi { process_on_worker: skips_smooth, ..REFERENCE }, "checksum differs");
-reject!(keep_outcomes_where_they_were_made:
+reject!(correctness_rejects_keeping_outcomes_where_they_were_made:
     distributed::correctness_checksums_match_sequential_on_loopback,
     DistributedApi { run_worker: keeps_own_outcomes, ..REFERENCE }, "never reached worker 0");
-reject!(broadcast_images_to_every_worker:
+reject!(properties_reject_broadcasting_images_to_every_worker:
     distributed::properties_every_image_once_on_its_own_worker,
     DistributedApi { run_worker: broadcasts, ..REFERENCE }, "more than once");
-reject!(exchange_every_image_to_worker_zero:
+reject!(properties_reject_exchanging_every_image_to_worker_zero:
     distributed::properties_every_image_once_on_its_own_worker,
     DistributedApi { run_worker: everything_on_worker_zero, ..REFERENCE }, "images per worker");
-reject!(round_the_power_summary_to_f32: distributed::correctness_aggregate_matches_one_process,
+reject!(correctness_rejects_rounding_the_power_summary_to_f32: distributed::correctness_aggregate_matches_one_process,
     DistributedApi { run_worker: rounds_power_to_f32, ..REFERENCE }, "relative difference");
-reject!(silence_panics: distributed::faults_a_killed_process_fails_the_run_fast,
+reject!(faults_reject_silencing_panics: distributed::faults_a_killed_process_fails_the_run_fast,
     DistributedApi { run_worker: silences_panics, ..REFERENCE },
     "without saying that it lost a process");

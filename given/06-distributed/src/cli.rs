@@ -78,6 +78,9 @@ pub fn main_with(run_worker: WorkerFn) -> ExitCode {
             return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
         }
     };
+    // Like eo-pipeline (book §3.4): keep freed memory for the next image instead of
+    // page-faulting it in again; every process tunes its own allocator.
+    solution_03::keep_freed_memory();
     if let Some(processes) = args.local {
         return launch_local(processes as usize, args.connect_timeout);
     }

@@ -105,6 +105,22 @@ impl ImageOutcome {
     pub fn wire_bytes(&self) -> u64 {
         bincode::serialized_size(self).expect("plain data serialises")
     }
+
+    /// The outcome as timely sends it between processes (bincode 1).
+    ///
+    /// # Panics
+    /// Never: every field serialises.
+    pub fn to_wire(&self) -> Vec<u8> {
+        bincode::serialize(self).expect("plain data serialises")
+    }
+
+    /// An outcome from [`to_wire`](ImageOutcome::to_wire)'s bytes.
+    ///
+    /// # Errors
+    /// Bytes that are not an encoded outcome.
+    pub fn from_wire(bytes: &[u8]) -> Result<ImageOutcome, String> {
+        bincode::deserialize(bytes).map_err(|e| e.to_string())
+    }
 }
 
 /// Nanoseconds of `times`, in the order of [`ImageOutcome::stage_nanos`].

@@ -98,8 +98,10 @@ pub fn run_worker(worker: &mut Worker, plan: &RunPlan) -> Vec<ImageOutcome> {
             .probe()
             .0
     });
+    // Parks the thread when there is nothing to do, instead of spinning on a core that
+    // another worker (or process) needs; timely wakes it when data arrives.
     while !probe.done() {
-        worker.step();
+        worker.step_or_park(None);
     }
     received.take()
 }
