@@ -35,8 +35,8 @@ pub fn process_on_worker(
     placement: Placement,
 ) -> ImageOutcome {
     todo!(
-        "run section 03's stages on one image and fill an ImageOutcome — book §6.3 \"The \
-         per-image operator\""
+        "run section 03's stages on one image and fill an ImageOutcome — \
+         book §6.3 \"The per-image operator\""
     )
 }
 // ANCHOR_END: process_on_worker

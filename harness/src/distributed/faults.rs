@@ -22,6 +22,38 @@ pub fn faults_a_killed_process_fails_the_run_fast(api: &DistributedApi) {
         summary_side: 1,
     });
     std::thread::sleep(Duration::from_secs(3));
+    // The check judges a run that was working: both processes must still be running now.
+    let already: Vec<Option<std::process::ExitStatus>> = started
+        .children
+        .iter_mut()
+        .map(|c| c.try_wait().ok().flatten())
+        .collect();
+    if already.iter().any(Option::is_some) {
+        for child in &mut started.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let said: Vec<String> = started
+            .readers
+            .into_iter()
+            .enumerate()
+            .map(|(k, (o, e))| {
+                let _ = o.join();
+                let err = e.join().unwrap_or_default();
+                let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+                format!(
+                    "process {k} said:\n      {}",
+                    lines[lines.len().saturating_sub(6)..].join("\n      ")
+                )
+            })
+            .collect();
+        panic!(
+            "2 processes on a run of 2,000,000 small images: a process had already exited 3 s \
+             in ({already:?}), before process 1 was to be killed; the run must work before its \
+             failure can be judged\n    {}\n  read: {BOOK_FAILURE}",
+            said.join("\n    ")
+        );
+    }
     let _ = started.children[1].kill();
     let _ = started.children[1].wait();
     let killed = Instant::now();
