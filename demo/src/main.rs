@@ -9,6 +9,7 @@ mod add;
 mod chunked;
 mod compare;
 mod larger_than_ram;
+mod distributed;
 mod local_cluster;
 mod machine;
 mod paths;
@@ -26,7 +27,7 @@ use report::Report;
 #[command(name = "demo", after_help = SECTIONS_HELP)]
 struct Args {
     /// Sections to run (default: all), by number or name: 01 add, 02 smooth, 03 pipeline,
-    /// 04 local-cluster, 05 chunked.
+    /// 04 local-cluster, 05 chunked, 06 distributed.
     #[arg(value_parser = parse_section)]
     sections: Vec<u8>,
     /// Timed calls per variant (sections 01 and 02; section 04's pipeline uses at most 3).
@@ -56,6 +57,12 @@ struct Args {
     /// Section 05 --size: keep the two Zarr stores instead of removing them at the end.
     #[arg(long, requires = "size")]
     keep: bool,
+    /// Section 06: run as process K of a 2-process pipeline (the demo starts these itself).
+    #[arg(long, hide = true, requires = "addresses")]
+    distributed_process: Option<usize>,
+    /// Section 06: the processes' addresses, comma-separated.
+    #[arg(long, hide = true)]
+    addresses: Option<String>,
     /// Times `smooth_naive` and prints `median min max` in ms: what section 02 runs in an
     /// unoptimised build of this program.
     #[arg(long, hide = true)]
@@ -75,8 +82,9 @@ fn parse_section(name: &str) -> Result<u8, String> {
         "03" | "3" | "pipeline" => Ok(3),
         "04" | "4" | "local-cluster" | "cluster" => Ok(4),
         "05" | "5" | "chunked" => Ok(5),
+        "06" | "6" | "distributed" => Ok(6),
         other => Err(format!(
-            "unknown section '{other}' (01 add, 02 smooth, 03 pipeline, 04 local-cluster, 05 chunked)"
+            "unknown section '{other}' (01 add, 02 smooth, 03 pipeline, 04 local-cluster, 05 chunked, 06 distributed)"
         )),
     }
 }
@@ -88,6 +96,10 @@ fn main() {
     }
     let args = Args::parse();
     let runs = args.runs as usize;
+    if let (Some(process), Some(addresses)) = (args.distributed_process, &args.addresses) {
+        distributed::serve_child(process, addresses, args.images);
+        return;
+    }
     if args.probe_smooth_naive {
         smooth::probe_naive(runs);
         return;
@@ -97,7 +109,7 @@ fn main() {
     }
     let mut sections = args.sections.clone();
     if sections.is_empty() {
-        sections = vec![1, 2, 3, 4, 5];
+        sections = vec![1, 2, 3, 4, 5, 6];
     }
     sections.dedup();
     if cfg!(debug_assertions) {
@@ -118,7 +130,8 @@ fn main() {
             3 => pipeline::run(args.images),
             4 => local_cluster::run(runs, args.images, args.hold),
             5 => chunked::run(runs),
-            _ => unreachable!("parse_section returns 1 to 5"),
+            6 => distributed::run(args.images),
+            _ => unreachable!("parse_section returns 1 to 6"),
         };
         if args.record {
             record(&report, "cargo xtask demo --record");
@@ -135,6 +148,7 @@ fn estimate(sections: &[u8], images: u64) -> String {
         2 => (lo + 20.0, hi + 60.0),
         3 => (lo + per_thousand(40.0), hi + per_thousand(90.0)),
         5 => (lo + 20.0, hi + 60.0),
+        6 => (lo + per_thousand(60.0), hi + per_thousand(120.0)),
         _ => (
             lo + 10.0 + per_thousand(50.0),
             hi + 20.0 + per_thousand(120.0),

@@ -46,3 +46,13 @@ pub const CLUSTER_PIPELINE: &str =
 pub const CHUNKED_HALO: &str = "book §5.1 \"The halo\" (book/src/05-chunked.md)";
 pub const CHUNKED_REDUCTION: &str = "book §5.2 \"The reduction tree\" (book/src/05-chunked.md)";
 pub const CHUNKED_ORDER: &str = "book §5.3 \"The order of work\" (book/src/05-chunked.md)";
+
+/// Section 06, `book/src/06-distributed.md`.
+pub const DISTRIBUTED_ROUTING: &str =
+    "book §6.2 \"Routing images to workers\" (book/src/06-distributed.md)";
+pub const DISTRIBUTED_WORKER: &str =
+    "book §6.3 \"The per-image operator\" (book/src/06-distributed.md)";
+pub const DISTRIBUTED_GATHER: &str =
+    "book §6.4 \"Gathering at worker 0\" (book/src/06-distributed.md)";
+pub const DISTRIBUTED_FAILURE: &str =
+    "book §6.5 \"When a process dies\" (book/src/06-distributed.md)";

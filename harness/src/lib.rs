@@ -31,6 +31,8 @@ pub mod check;
 pub mod chunked;
 pub mod compare;
 pub mod data;
+#[cfg(feature = "distributed")]
+pub mod distributed;
 pub mod http;
 #[cfg(feature = "local-cluster")]
 pub mod local_cluster;

@@ -9,3 +9,5 @@ pub const SMOOTH: harness::smooth::SmoothApi = harness::smooth_api!(solution_02)
 pub const PIPELINE: harness::pipeline::PipelineApi = harness::pipeline_api!(solution_03);
 pub const CLUSTER: harness::local_cluster::ClusterApi = harness::local_cluster_api!(solution_04);
 pub const CHUNKED: harness::chunked::ChunkedApi = harness::chunked_api!(solution_05);
+pub const DISTRIBUTED: harness::distributed::DistributedApi =
+    harness::distributed_api!(solution_06);
