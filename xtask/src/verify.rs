@@ -31,7 +31,7 @@ pub fn run() -> Result<(), String> {
             Box::new(|| solutions_pass(&sections)),
         ),
         (
-            "every check group has a mutant that proves it can fail",
+            "every check group (and every step of a section taken in steps) has a mutant",
             Box::new(|| mutants_cover_groups(&sections)),
         ),
         (
@@ -155,25 +155,49 @@ fn mutants_cover_groups(sections: &[Section]) -> StepResult {
     for s in sections {
         let checks = list_tests(&s.exercise_package(), Some("checks"))?;
         let mutants = list_tests("harness", Some(&s.mutants_test()))?;
-        let mut groups: Vec<&str> = checks.iter().map(|c| stubs::group(c)).collect();
-        groups.dedup();
-        for group in groups {
-            if mutants.iter().any(|m| stubs::group(m) == group) {
-                covered += 1;
-            } else {
-                problems.push(format!(
-                    "section {}: no mutant test in harness/tests/{}.rs starts with `{group}_`",
-                    s.dir_name(),
-                    s.mutants_test()
-                ));
-            }
+        let (found, missing) = uncovered(&checks, &mutants);
+        covered += found;
+        for what in missing {
+            problems.push(format!(
+                "section {}: no mutant test in harness/tests/{}.rs {what}",
+                s.dir_name(),
+                s.mutants_test()
+            ));
         }
     }
     if problems.is_empty() {
-        Ok(format!("{covered} check groups each have a mutant"))
+        Ok(format!(
+            "{covered} check groups and steps each have a mutant"
+        ))
     } else {
         Err(problems)
     }
+}
+
+/// How many of the checks' groups and steps have a mutant test, and a line for each that
+/// has none. A mutant test is named like the checks: `<group>_…`, and in a section taken
+/// in steps `<group>_step<N>_…` after the step of the check that rejects it.
+fn uncovered(checks: &[String], mutants: &[String]) -> (usize, Vec<String>) {
+    let mut groups: Vec<&str> = checks.iter().map(|c| stubs::group(c)).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    let mut steps: Vec<u32> = checks.iter().filter_map(|c| stubs::step(c)).collect();
+    steps.sort_unstable();
+    steps.dedup();
+    let mut missing = Vec::new();
+    for group in &groups {
+        if !mutants.iter().any(|m| stubs::group(m) == *group) {
+            missing.push(format!("starts with `{group}_`"));
+        }
+    }
+    for step in &steps {
+        if !mutants.iter().any(|m| stubs::step(m) == Some(*step)) {
+            missing.push(format!(
+                "is named `…_step{step}_…` (each step needs a mutant)"
+            ));
+        }
+    }
+    (groups.len() + steps.len() - missing.len(), missing)
 }
 
 /// Timing checks are `#[ignore]`d by default and nothing else is: the learner's edit–test
@@ -462,6 +486,21 @@ mod tests {
     fn counts_passed_tests_over_binaries() {
         let text = "test result: ok. 3 passed; 0 failed\nx\ntest result: ok. 10 passed; 0 failed\n";
         assert_eq!(count_passed(text), 13);
+    }
+
+    #[test]
+    fn every_group_and_every_step_needs_a_mutant() {
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let checks = names(&["correctness_step1_a", "mechanism_step2_b", "timing_step2_c"]);
+        let mutants = names(&["correctness_step1_x", "timing_step2_y"]);
+        let (covered, missing) = uncovered(&checks, &mutants);
+        assert_eq!(covered, 4);
+        assert_eq!(missing, vec!["starts with `mechanism_`"]);
+        let (_, missing) = uncovered(
+            &checks,
+            &names(&["correctness_x", "mechanism_y", "timing_z"]),
+        );
+        assert_eq!(missing.len(), 2, "{missing:?}");
     }
 
     #[test]
