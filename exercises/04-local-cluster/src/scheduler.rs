@@ -65,7 +65,7 @@ pub struct GraphScheduler {
     /// Every task the scheduler still remembers (forgotten tasks are removed).
     pub tasks: HashMap<TaskId, TaskInfo>,
     /// Ready tasks; the oldest submission comes out first (`Reverse` makes the max-heap a
-    /// min-heap of task ids), so earlier work finishes before later work starts (§4.2).
+    /// min-heap of task ids), so earlier work finishes before later work starts (§4.3).
     /// May also hold tasks that were released or cancelled while Ready: removing them from
     /// the middle of a heap is a scan, so `dispatch` skips them when they come out (lazy
     /// deletion; each task is pushed once, so this costs O(log n) per task in all).
@@ -121,6 +121,7 @@ impl GraphScheduler {
 }
 
 impl Scheduler for GraphScheduler {
+    // ANCHOR: submit
     fn submit(&mut self, task: TaskId, deps: &[TaskId], actions: &mut Vec<Action>) {
         todo!(
             "step 1, submit: record the task (it is unfinished) and, as it has no inputs yet, \
@@ -128,7 +129,9 @@ impl Scheduler for GraphScheduler {
              book §4.2 \"Handing out work\" (book/src/04-local-cluster.md)"
         )
     }
+    // ANCHOR_END: submit
 
+    // ANCHOR: finished
     fn finished(
         &mut self,
         task: TaskId,
@@ -142,7 +145,9 @@ impl Scheduler for GraphScheduler {
              failure — book §4.2 \"Handing out work\" (book/src/04-local-cluster.md)"
         )
     }
+    // ANCHOR_END: finished
 
+    // ANCHOR: release
     fn release(&mut self, task: TaskId, actions: &mut Vec<Action>) {
         todo!(
             "step 3, release: no future refers to the task any more; forget it (Action::Forget) \
@@ -152,14 +157,18 @@ impl Scheduler for GraphScheduler {
              book §4.4 \"Futures and releasing results\" (book/src/04-local-cluster.md)"
         )
     }
+    // ANCHOR_END: release
 
+    // ANCHOR: fire_and_forget
     fn fire_and_forget(&mut self, task: TaskId, actions: &mut Vec<Action>) {
         todo!(
             "step 5, fire_and_forget: mark the task so that release does not forget it before \
              it has run — book §4.6 \"fire_and_forget and close\" (book/src/04-local-cluster.md)"
         )
     }
+    // ANCHOR_END: fire_and_forget
 
+    // ANCHOR: cancel
     fn cancel(&mut self, task: TaskId, actions: &mut Vec<Action>) -> bool {
         todo!(
             "step 4, cancel: only a task that has not started (Waiting or Ready) can be \
@@ -168,7 +177,9 @@ impl Scheduler for GraphScheduler {
              (book/src/04-local-cluster.md)"
         )
     }
+    // ANCHOR_END: cancel
 
+    // ANCHOR: close
     fn close(&mut self, actions: &mut Vec<Action>) {
         todo!(
             "step 5, close: remember that the cluster is closing; dispatch pushes \
@@ -176,4 +187,5 @@ impl Scheduler for GraphScheduler {
              book §4.6 \"fire_and_forget and close\" (book/src/04-local-cluster.md)"
         )
     }
+    // ANCHOR_END: close
 }

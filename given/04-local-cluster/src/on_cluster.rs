@@ -89,7 +89,7 @@ impl std::error::Error for ClusterRunError {}
 /// complete, in whatever order they finish, and returns the checksums in index order.
 ///
 /// Memory: all images are submitted at once, but the scheduler runs the oldest ready task
-/// first, so only about one image per worker is in flight (§4.2). Cost: the images' work
+/// first, so only about one image per worker is in flight (§4.3). Cost: the images' work
 /// spread over the workers, plus ~4 tasks' overhead per image.
 ///
 /// # Errors

@@ -178,7 +178,7 @@ pub fn timing_step4_releasing_ready_tasks_cost_does_not_grow(api: &ClusterApi) {
 /// measured 0.98x, 1.27x and 1.01x as long per task with 40,000 ready tasks as with 5,000
 /// (1.9-2.9 µs per task); the `ScansReadyQueue` mutant of
 /// harness/tests/mutants_local_cluster.rs (a `retain` per release or cancel, as the reference
-/// did before) 5.7x, 6.0x and 5.2x (`cargo test -p solution-04 timing_releasing --
+/// did before) 5.7x, 6.0x and 5.2x (`cargo test -p solution-04 timing_step4_releasing --
 /// --include-ignored --nocapture`, and `cargo test -p harness --test mutants_local_cluster
 /// scans_the_ready -- --nocapture`, 2-core Xeon VM, 2026-11-26, load average 8.8-9.4 from
 /// other builds). 2x

@@ -53,7 +53,7 @@ pub struct GraphScheduler {
     /// Every task the scheduler still remembers (forgotten tasks are removed).
     pub tasks: HashMap<TaskId, TaskInfo>,
     /// Ready tasks; the oldest submission comes out first (`Reverse` makes the max-heap a
-    /// min-heap of task ids), so earlier work finishes before later work starts (§4.2).
+    /// min-heap of task ids), so earlier work finishes before later work starts (§4.3).
     /// May also hold tasks that were released or cancelled while Ready: removing them from
     /// the middle of a heap is a scan, so `dispatch` skips them when they come out (lazy
     /// deletion; each task is pushed once, so this costs O(log n) per task in all).
