@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use notify_debouncer_mini::notify::RecursiveMode;
-use notify_debouncer_mini::{DebounceEventResult, new_debouncer};
+use notify::event::ModifyKind;
+use notify::{Event, EventKind, RecursiveMode, Watcher};
 
 use crate::cargo::{capture_quietly, cargo};
 use crate::course::Section;
@@ -186,26 +186,21 @@ enum Wake {
 }
 
 /// Runs [`run`], then again after every save of a `.rs` or `.toml` file under `exercises/`
-/// (saves within 300 ms count as one), until Ctrl-C.
+/// (the saves of the next 300 ms count as the same one), until Ctrl-C.
 ///
 /// Ctrl-C also reaches the `cargo test` running at that moment (it is in the terminal's
 /// process group) and ends it; the loop then stops without printing the half-run table.
 pub fn watch(root: &Path, sections: &[Section], timing: bool) -> Result<(), String> {
     let (wake, woken) = mpsc::channel();
     let saved = wake.clone();
-    let mut debouncer = new_debouncer(
-        Duration::from_millis(300),
-        move |events: DebounceEventResult| {
-            let source = |p: &Path| p.extension().is_some_and(|e| e == "rs" || e == "toml");
-            if events.is_ok_and(|events| events.iter().any(|e| source(&e.path))) {
-                let _ = saved.send(Wake::Saved);
-            }
-        },
-    )
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<Event>| {
+        if event.is_ok_and(|e| is_a_save(&e)) {
+            let _ = saved.send(Wake::Saved);
+        }
+    })
     .map_err(|e| format!("cannot watch files: {e}"))?;
     let exercises = root.join("exercises");
-    debouncer
-        .watcher()
+    watcher
         .watch(&exercises, RecursiveMode::Recursive)
         .map_err(|e| format!("cannot watch {}: {e}", exercises.display()))?;
     ctrlc::set_handler(move || {
@@ -221,8 +216,8 @@ pub fn watch(root: &Path, sections: &[Section], timing: bool) -> Result<(), Stri
         println!("\nWatching exercises/ — save a file to run again, Ctrl-C to stop.");
         match woken.recv() {
             Ok(Wake::Saved) => {
-                // An editor's save can come as several batches: one run for all of them.
-                while let Ok(Wake::Saved) = woken.recv_timeout(Duration::from_millis(100)) {}
+                // An editor's save comes as several events (write, rename, …): one run.
+                while let Ok(Wake::Saved) = woken.recv_timeout(Duration::from_millis(300)) {}
                 if STOPPED.load(Ordering::SeqCst) {
                     break;
                 }
@@ -232,6 +227,23 @@ pub fn watch(root: &Path, sections: &[Section], timing: bool) -> Result<(), Stri
     }
     println!("\nStopped watching.");
     Ok(())
+}
+
+/// A source file was written, created, renamed or removed. Not an access, nor a change of
+/// metadata only: compiling reads every source (and may update its access time), which must
+/// not start another run.
+fn is_a_save(event: &Event) -> bool {
+    let source = event
+        .paths
+        .iter()
+        .any(|p| p.extension().is_some_and(|e| e == "rs" || e == "toml"));
+    let written = match event.kind {
+        EventKind::Create(_) | EventKind::Remove(_) => true,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        EventKind::Modify(_) => true,
+        EventKind::Access(_) | EventKind::Any | EventKind::Other => false,
+    };
+    source && written
 }
 
 /// Runs every section's checks (timing checks too with `timing`) and prints the table.
@@ -347,6 +359,25 @@ test result: FAILED. 1 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out
         // §1.1 comes before §1.2, whatever the group.
         assert_eq!(check, "properties_a");
         assert_eq!(message, "property a broke");
+    }
+
+    #[test]
+    fn only_a_write_of_a_source_file_is_a_save() {
+        use notify::event::{AccessKind, CreateKind, DataChange, MetadataKind};
+        let event = |kind, path: &str| Event::new(kind).add_path(path.into());
+        let written = EventKind::Modify(ModifyKind::Data(DataChange::Content));
+        assert!(is_a_save(&event(written, "exercises/04/src/scheduler.rs")));
+        assert!(is_a_save(&event(
+            EventKind::Create(CreateKind::File),
+            "a/Cargo.toml"
+        )));
+        assert!(!is_a_save(&event(written, "exercises/04/notes.txt")));
+        assert!(!is_a_save(&event(
+            EventKind::Access(AccessKind::Read),
+            "a/lib.rs"
+        )));
+        let access_time = EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime));
+        assert!(!is_a_save(&event(access_time, "a/lib.rs")));
     }
 
     #[test]

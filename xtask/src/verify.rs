@@ -360,6 +360,7 @@ fn pasted_solutions_pass(root: &Path, sections: &[Section]) -> StepResult {
         }
     }
     let _ = fs::remove_dir_all(&scratch);
+    problems.extend(mark_exercises_changed(root, sections));
     if problems.is_empty() {
         Ok(format!(
             "{pasted} stub files replaced; every exercise passes"
@@ -367,6 +368,32 @@ fn pasted_solutions_pass(root: &Path, sections: &[Section]) -> StepResult {
     } else {
         Err(problems)
     }
+}
+
+/// Cargo names a path package's artifacts by its path relative to the workspace, so the
+/// pasted copy's build above reused the real exercises' artifact names and fingerprints,
+/// with newer source times: without this, `cargo test -p exercise-NN` (and `cargo xtask
+/// progress`) would then run the *pasted solution* as if it were the learner's code, until
+/// a stub file changed. Touching the real sources makes cargo rebuild them.
+fn mark_exercises_changed(root: &Path, sections: &[Section]) -> Vec<String> {
+    let now = std::time::SystemTime::now();
+    let mut problems = Vec::new();
+    for s in sections {
+        for file in course::rust_files(&s.exercise_dir(root)) {
+            let touched = fs::File::options()
+                .append(true)
+                .open(&file)
+                .and_then(|f| f.set_modified(now));
+            if let Err(e) = touched {
+                problems.push(format!(
+                    "{}: could not mark it changed after the pasted run ({e}); run `touch` on it \
+                     before `cargo test`",
+                    file.display()
+                ));
+            }
+        }
+    }
+    problems
 }
 
 fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {

@@ -124,8 +124,8 @@ impl Scheduler for GraphScheduler {
     // ANCHOR: submit
     fn submit(&mut self, task: TaskId, deps: &[TaskId], actions: &mut Vec<Action>) {
         todo!(
-            "step 1, submit: record the task (it is unfinished) and, as it has no inputs yet, \
-             make it Ready (push it on the heap), then dispatch; step 2 counts its inputs — \
+            "step 1, submit: record the task (it is unfinished); step 1's tasks have no inputs, \
+             so it is Ready at once (push it on the heap); then dispatch. Step 2 counts inputs — \
              book §4.2 \"Handing out work\" (book/src/04-local-cluster.md)"
         )
     }
