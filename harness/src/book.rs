@@ -30,8 +30,9 @@ pub const PIPELINE_PARALLEL: &str =
 pub const PIPELINE_MEASURE: &str = "book §3.6 \"Measuring it\" (book/src/03-pipeline.md)";
 
 /// Section 04, `book/src/04-local-cluster.md`.
-pub const CLUSTER_GRAPH: &str = "book §4.2 \"The task graph\" (book/src/04-local-cluster.md)";
-pub const CLUSTER_DISPATCH: &str = "book §4.3 \"Handing out work\" (book/src/04-local-cluster.md)";
+/// The scheduler is written in five steps, one section each: §4.2 (step 1) to §4.6 (step 5).
+pub const CLUSTER_DISPATCH: &str = "book §4.2 \"Handing out work\" (book/src/04-local-cluster.md)";
+pub const CLUSTER_GRAPH: &str = "book §4.3 \"The task graph\" (book/src/04-local-cluster.md)";
 pub const CLUSTER_RELEASE: &str =
     "book §4.4 \"Futures and releasing results\" (book/src/04-local-cluster.md)";
 pub const CLUSTER_FAILURE: &str = "book §4.5 \"When a task fails\" (book/src/04-local-cluster.md)";

@@ -2,7 +2,8 @@
 //! ("mutant") must be rejected by the check named for it, while the reference passes.
 //!
 //! Most mutants wrap the reference `GraphScheduler` and get one decision wrong, the way a
-//! learner's first attempt might.
+//! learner's first attempt might. Each test is named `<group>_step<N>_…` after the step of
+//! the check that rejects it: every check group and every step of the chapter has one.
 
 use std::collections::{HashMap, HashSet};
 
@@ -389,45 +390,46 @@ const fn api(new_scheduler: solution_04::NewScheduler) -> ClusterApi {
 fn reference_passes_the_checks_its_mutants_are_compared_with() {
     for (name, check_fn) in [
         (
-            "correctness_a_failing_task_errors_its_dependants",
-            local_cluster::correctness_a_failing_task_errors_its_dependants as fn(&ClusterApi),
+            "correctness_step4_a_failing_task_errors_its_dependants",
+            local_cluster::correctness_step4_a_failing_task_errors_its_dependants
+                as fn(&ClusterApi),
         ),
         (
-            "mechanism_work_spreads_over_the_workers",
-            local_cluster::mechanism_work_spreads_over_the_workers,
+            "mechanism_step1_work_spreads_over_the_workers",
+            local_cluster::mechanism_step1_work_spreads_over_the_workers,
         ),
         (
-            "mechanism_fire_and_forget_work_finishes_before_close",
-            local_cluster::mechanism_fire_and_forget_work_finishes_before_close,
+            "mechanism_step5_fire_and_forget_work_finishes_before_close",
+            local_cluster::mechanism_step5_fire_and_forget_work_finishes_before_close,
         ),
     ] {
         check::run(name, cfg!(debug_assertions), || check_fn(&REFERENCE));
     }
 }
 
-reject!(correctness_rejects_a_scheduler_that_loses_a_tasks_error:
-    local_cluster::correctness_a_failing_task_errors_its_dependants,
+reject!(correctness_step4_rejects_a_scheduler_that_loses_a_tasks_error:
+    local_cluster::correctness_step4_a_failing_task_errors_its_dependants,
     api(loses_errors),
     "the dependant of a panicking task: expected the error");
 
-reject!(properties_reject_a_scheduler_that_runs_tasks_before_their_inputs:
-    local_cluster::properties_random_graphs_match_sequential_evaluation,
+reject!(properties_step5_reject_a_scheduler_that_runs_tasks_before_their_inputs:
+    local_cluster::properties_step5_random_graphs_match_sequential_evaluation,
     api(runs_before_inputs),
     "before its input");
 
-reject!(mechanism_rejects_a_scheduler_that_frees_results_still_needed:
-    local_cluster::mechanism_dropping_a_future_releases_its_result,
+reject!(mechanism_step3_rejects_a_scheduler_that_frees_results_still_needed:
+    local_cluster::mechanism_step3_dropping_a_future_releases_its_result,
     api(forgets_needed_results),
     "still needs it");
 
 /// A stranded task must become a bounded `Timeout` failure, not a hang (~10 s: the
 /// property's result wait plus its close wait).
 #[test]
-fn properties_reject_a_scheduler_that_strands_tasks_without_hanging() {
+fn properties_step5_reject_a_scheduler_that_strands_tasks_without_hanging() {
     let start = std::time::Instant::now();
     check::expect_rejection(
-        "properties_random_graphs_match_sequential_evaluation",
-        local_cluster::properties_random_graphs_match_sequential_evaluation,
+        "properties_step5_random_graphs_match_sequential_evaluation",
+        local_cluster::properties_step5_random_graphs_match_sequential_evaluation,
         api(dispatches_only_on_submit),
         "was not finished after waiting",
     );
@@ -439,52 +441,62 @@ fn properties_reject_a_scheduler_that_strands_tasks_without_hanging() {
     );
 }
 
-reject!(mechanism_rejects_a_scheduler_that_drops_fire_and_forget_work_at_close:
-    local_cluster::mechanism_fire_and_forget_work_finishes_before_close,
+reject!(mechanism_step5_rejects_a_scheduler_that_drops_fire_and_forget_work_at_close:
+    local_cluster::mechanism_step5_fire_and_forget_work_finishes_before_close,
     api(drops_work_at_close),
     "fire-and-forget saves had run");
 
-reject!(mechanism_rejects_a_scheduler_that_ignores_fire_and_forget:
-    local_cluster::mechanism_fire_and_forget_work_finishes_before_close,
+reject!(mechanism_step5_rejects_a_scheduler_that_ignores_fire_and_forget:
+    local_cluster::mechanism_step5_fire_and_forget_work_finishes_before_close,
     api(ignores_fire_and_forget),
     "fire-and-forget saves had run");
 
-reject!(mechanism_rejects_a_scheduler_that_runs_everything_on_one_worker:
-    local_cluster::mechanism_work_spreads_over_the_workers,
+reject!(mechanism_step1_rejects_a_scheduler_that_runs_everything_on_one_worker:
+    local_cluster::mechanism_step1_work_spreads_over_the_workers,
     api(everything_on_worker_zero),
     "hand ready tasks to idle workers");
 
-reject!(mechanism_rejects_a_scheduler_that_never_frees_results:
-    local_cluster::mechanism_dropping_a_future_releases_its_result,
+reject!(mechanism_step3_rejects_a_scheduler_that_never_frees_results:
+    local_cluster::mechanism_step3_dropping_a_future_releases_its_result,
     api(never_forgets),
     "its 1 MiB result is still held");
 
-reject!(mechanism_rejects_a_scheduler_that_releases_a_chain_by_recursion:
-    local_cluster::mechanism_a_released_chain_is_walked_without_recursion_alone,
+reject!(mechanism_step3_rejects_a_scheduler_that_releases_a_chain_by_recursion:
+    local_cluster::mechanism_step3_a_released_chain_is_walked_without_recursion_alone,
     api(recursive_release),
     "overflowed its stack");
 
-reject!(mechanism_rejects_a_scheduler_that_cancels_a_chain_by_recursion:
-    local_cluster::mechanism_a_released_chain_is_walked_without_recursion_alone,
+reject!(mechanism_step4_rejects_a_scheduler_that_cancels_a_chain_by_recursion:
+    local_cluster::mechanism_step4_a_cancelled_chain_is_failed_without_recursion_alone,
     api(recursive_cancel),
     "overflowed its stack");
 
-reject!(mechanism_rejects_a_scheduler_that_runs_ready_tasks_in_the_order_they_became_ready:
-    local_cluster::mechanism_oldest_ready_task_runs_first,
+reject!(mechanism_step2_rejects_a_scheduler_that_runs_ready_tasks_in_the_order_they_became_ready:
+    local_cluster::mechanism_step2_oldest_ready_task_runs_first,
     api(scans_waiting_tasks),
     "chains were in flight at once");
 
-reject!(correctness_rejects_a_scheduler_that_runs_tasks_before_their_inputs_in_the_pipeline:
-    local_cluster::correctness_pipeline_checksums_match_the_sequential_run,
+reject!(correctness_step3_rejects_a_scheduler_that_runs_tasks_before_their_inputs_in_the_pipeline:
+    local_cluster::correctness_step3_pipeline_checksums_match_the_sequential_run,
     api(runs_before_inputs),
     "the pipeline on the cluster failed");
 
-reject!(timing_rejects_a_scheduler_that_scans_every_waiting_task_per_event:
-    local_cluster::timing_scheduler_cost_per_task_does_not_grow,
+reject!(timing_step2_rejects_a_scheduler_that_scans_every_waiting_task_per_event:
+    local_cluster::timing_step2_scheduler_cost_per_task_does_not_grow,
     api(scans_waiting_tasks),
     "slower with 4000 tasks than with 1000");
 
-reject!(timing_rejects_a_scheduler_that_scans_the_ready_queue_to_release:
-    local_cluster::timing_releasing_ready_tasks_cost_does_not_grow,
+reject!(timing_step4_rejects_a_scheduler_that_scans_the_ready_queue_to_release:
+    local_cluster::timing_step4_releasing_ready_tasks_cost_does_not_grow,
     api(scans_ready_queue),
     "slower with 40000 ready tasks than with 5000");
+
+reject!(correctness_step2_rejects_a_scheduler_that_runs_tasks_before_their_inputs:
+    local_cluster::correctness_step2_results_of_a_small_graph,
+    api(runs_before_inputs),
+    "before its input");
+
+reject!(correctness_step5_rejects_a_scheduler_that_drops_running_work_at_close:
+    local_cluster::correctness_step5_close_and_zero_workers,
+    api(drops_work_at_close),
+    "close must wait for it");

@@ -54,6 +54,9 @@ enum Command {
         /// Also run the timing checks (seconds each; run them once the others pass).
         #[arg(long)]
         timing: bool,
+        /// Run again whenever a file under exercises/ is saved; Ctrl-C stops.
+        #[arg(long)]
+        watch: bool,
     },
 }
 
@@ -67,8 +70,16 @@ fn main() -> ExitCode {
             cargo::run_demo(&with_command)
         }
         Command::Verify { after_cargo_test } => verify::run(after_cargo_test),
-        Command::Progress { timing } => course::sections(&cargo::workspace_root())
-            .and_then(|sections| progress::run(&sections, timing)),
+        Command::Progress { timing, watch } => {
+            let root = cargo::workspace_root();
+            course::sections(&root).and_then(|sections| {
+                if watch {
+                    progress::watch(&root, &sections, timing)
+                } else {
+                    progress::run(&sections, timing)
+                }
+            })
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,9 +2,17 @@
 //! libtest's output. Runs each exercise's checks quietly and prints one row per section:
 //! the check groups that pass, and the next failing check with the first line of its
 //! message. Timing checks run only with `--timing`, once the rest pass (they take seconds
-//! each and are ignored by default).
+//! each and are ignored by default). With `--watch`, runs again whenever a file under
+//! `exercises/` is saved, until Ctrl-C.
 
 use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify::event::ModifyKind;
+use notify::{Event, EventKind, RecursiveMode, Watcher};
 
 use crate::cargo::{capture_quietly, cargo};
 use crate::course::Section;
@@ -82,6 +90,18 @@ pub struct Row {
     pub total: usize,
     pub timing: String,
     pub next: Option<(String, String)>,
+    /// In a section taken in steps (checks named `<group>_step<N>_…`): the step of the next
+    /// failing check, the number of steps, and the book section that check points to.
+    pub step: Option<Step>,
+}
+
+/// Where a learner is in a section taken in steps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub number: u32,
+    pub of: u32,
+    /// `§4.3 "The task graph"`, from the next failing check's message.
+    pub read: Option<String>,
 }
 
 /// Summarises one run of a section's checks.
@@ -93,15 +113,26 @@ pub fn row(text: &str, timing_asked: bool) -> Row {
         .filter(|(_, o)| **o == Outcome::Failed)
         .map(|(n, _)| n)
         .collect();
-    // The next check is the one the earliest book section helps with (a learner follows the
-    // chapter), then by group: correctness before properties, and so on.
-    let section_of = |name: &String| {
+    // The next check is the one of the earliest step (in a section taken in steps), then the
+    // one the earliest book section helps with (a learner follows the chapter), then by
+    // group: correctness before properties, and so on.
+    let pointer = |name: &String| {
         failures
             .get(name)
             .and_then(|printed| crate::rules::pointers(printed).into_iter().next())
-            .map_or((u32::MAX, u32::MAX), |p| section_number(&p.section))
     };
-    failed.sort_by_key(|n| (section_of(n), rank(n), (*n).clone()));
+    let section_of =
+        |name: &String| pointer(name).map_or((u32::MAX, u32::MAX), |p| section_number(&p.section));
+    let step_of = |name: &String| stubs::step(name).unwrap_or(u32::MAX);
+    failed.sort_by_key(|n| (step_of(n), section_of(n), rank(n), (*n).clone()));
+    let steps = results.keys().filter_map(|n| stubs::step(n)).max();
+    let step = failed.first().zip(steps).and_then(|(name, of)| {
+        Some(Step {
+            number: stubs::step(name)?,
+            of,
+            read: pointer(name).map(|p| format!("§{} \"{}\"", p.section, p.title)),
+        })
+    });
     let next = failed.first().map(|name| {
         let message = failures
             .get(*name)
@@ -141,7 +172,78 @@ pub fn row(text: &str, timing_asked: bool) -> Row {
             .count(),
         timing,
         next,
+        step,
     }
+}
+
+/// Set by Ctrl-C in `--watch` mode: stop between sections, print nothing half-run.
+static STOPPED: AtomicBool = AtomicBool::new(false);
+
+/// What wakes the watch loop.
+enum Wake {
+    Saved,
+    Stop,
+}
+
+/// Runs [`run`], then again after every save of a `.rs` or `.toml` file under `exercises/`
+/// (the saves of the next 300 ms count as the same one), until Ctrl-C.
+///
+/// Ctrl-C also reaches the `cargo test` running at that moment (it is in the terminal's
+/// process group) and ends it; the loop then stops without printing the half-run table.
+pub fn watch(root: &Path, sections: &[Section], timing: bool) -> Result<(), String> {
+    let (wake, woken) = mpsc::channel();
+    let saved = wake.clone();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<Event>| {
+        if event.is_ok_and(|e| is_a_save(&e)) {
+            let _ = saved.send(Wake::Saved);
+        }
+    })
+    .map_err(|e| format!("cannot watch files: {e}"))?;
+    let exercises = root.join("exercises");
+    watcher
+        .watch(&exercises, RecursiveMode::Recursive)
+        .map_err(|e| format!("cannot watch {}: {e}", exercises.display()))?;
+    ctrlc::set_handler(move || {
+        STOPPED.store(true, Ordering::SeqCst);
+        let _ = wake.send(Wake::Stop);
+    })
+    .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
+    loop {
+        run(sections, timing)?;
+        if STOPPED.load(Ordering::SeqCst) {
+            break;
+        }
+        println!("\nWatching exercises/ — save a file to run again, Ctrl-C to stop.");
+        match woken.recv() {
+            Ok(Wake::Saved) => {
+                // An editor's save comes as several events (write, rename, …): one run.
+                while let Ok(Wake::Saved) = woken.recv_timeout(Duration::from_millis(300)) {}
+                if STOPPED.load(Ordering::SeqCst) {
+                    break;
+                }
+            }
+            Ok(Wake::Stop) | Err(_) => break,
+        }
+    }
+    println!("\nStopped watching.");
+    Ok(())
+}
+
+/// A source file was written, created, renamed or removed. Not an access, nor a change of
+/// metadata only: compiling reads every source (and may update its access time), which must
+/// not start another run.
+fn is_a_save(event: &Event) -> bool {
+    let source = event
+        .paths
+        .iter()
+        .any(|p| p.extension().is_some_and(|e| e == "rs" || e == "toml"));
+    let written = match event.kind {
+        EventKind::Create(_) | EventKind::Remove(_) => true,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        EventKind::Modify(_) => true,
+        EventKind::Access(_) | EventKind::Any | EventKind::Other => false,
+    };
+    source && written
 }
 
 /// Runs every section's checks (timing checks too with `timing`) and prints the table.
@@ -163,13 +265,17 @@ pub fn run(sections: &[Section], timing: bool) -> Result<(), String> {
             command.arg("--include-ignored");
         }
         let out = capture_quietly(command)?;
+        if STOPPED.load(Ordering::SeqCst) {
+            return Ok(());
+        }
         if !out.text.contains("test result:") {
-            rows.push((s.dir_name(), None, first_error(&out.text)));
+            rows.push((s, None, first_error(&out.text)));
             continue;
         }
-        rows.push((s.dir_name(), Some(row(&out.text, timing)), String::new()));
+        rows.push((s, Some(row(&out.text, timing)), String::new()));
     }
-    for (name, row, error) in &rows {
+    for (section, row, error) in &rows {
+        let name = section.dir_name();
         match row {
             None => println!("{name}: does not compile yet\n    {error}\n"),
             Some(r) => {
@@ -179,6 +285,20 @@ pub fn run(sections: &[Section], timing: bool) -> Result<(), String> {
                     format!("{}/{} checks pass", r.passed, r.total)
                 };
                 println!("{name}: {status}; timing checks: {}", r.timing);
+                if let Some(step) = &r.step {
+                    let read = step
+                        .read
+                        .as_deref()
+                        .map(|r| format!(": {r}"))
+                        .unwrap_or_default();
+                    println!(
+                        "    step {} of {}{read} (its checks: `cargo test -p {} step{}_`)",
+                        step.number,
+                        step.of,
+                        section.exercise_package(),
+                        step.number
+                    );
+                }
                 if let Some((check, message)) = &r.next {
                     println!("    next: {check}\n    {message}");
                 }
@@ -242,11 +362,70 @@ test result: FAILED. 1 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out
     }
 
     #[test]
+    fn only_a_write_of_a_source_file_is_a_save() {
+        use notify::event::{AccessKind, CreateKind, DataChange, MetadataKind};
+        let event = |kind, path: &str| Event::new(kind).add_path(path.into());
+        let written = EventKind::Modify(ModifyKind::Data(DataChange::Content));
+        assert!(is_a_save(&event(written, "exercises/04/src/scheduler.rs")));
+        assert!(is_a_save(&event(
+            EventKind::Create(CreateKind::File),
+            "a/Cargo.toml"
+        )));
+        assert!(!is_a_save(&event(written, "exercises/04/notes.txt")));
+        assert!(!is_a_save(&event(
+            EventKind::Access(AccessKind::Read),
+            "a/lib.rs"
+        )));
+        let access_time = EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime));
+        assert!(!is_a_save(&event(access_time, "a/lib.rs")));
+    }
+
+    #[test]
     fn a_solved_section_has_no_next_check() {
         let text = "test correctness_b ... ok\ntest timing_d ... ok\nNOT JUDGED timing_d: busy\ntest result: ok. 2 passed";
         let r = row(text, true);
         assert_eq!((r.passed, r.total), (1, 1));
         assert_eq!(r.next, None);
+        assert_eq!(r.step, None);
         assert_eq!(r.timing, "1/1 pass, 1 NOT JUDGED (busy machine)");
+    }
+
+    #[test]
+    fn in_a_section_taken_in_steps_the_next_check_is_of_the_earliest_failing_step() {
+        let text = "\
+test correctness_step1_a ... ok
+test mechanism_step3_c ... FAILED
+test correctness_step2_b ... FAILED
+test timing_step3_d ... ignored, a timing check
+failures:
+
+---- mechanism_step3_c stdout ----
+
+thread 'mechanism_step3_c' panicked at src/lib.rs:1:1:
+c broke
+  read: book §4.2 \"Early\"
+---- correctness_step2_b stdout ----
+
+thread 'correctness_step2_b' panicked at src/lib.rs:2:2:
+b broke
+  read: book §4.3 \"The task graph\"
+
+failures:
+    correctness_step2_b
+    mechanism_step3_c
+
+test result: FAILED. 1 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out
+";
+        let r = row(text, false);
+        // Step 2 comes first although step 3's check points to an earlier book section.
+        assert_eq!(r.next.expect("a failing check").0, "correctness_step2_b");
+        assert_eq!(
+            r.step,
+            Some(Step {
+                number: 2,
+                of: 3,
+                read: Some("§4.3 \"The task graph\"".into())
+            })
+        );
     }
 }

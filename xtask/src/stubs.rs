@@ -44,6 +44,14 @@ pub fn group(test_name: &str) -> &str {
     test_name.split('_').next().unwrap_or(test_name)
 }
 
+/// The step of a test name written `<group>_step<N>_…` (a chapter whose exercise is taken
+/// in steps, each with its own checks and mutants), or `None`.
+pub fn step(test_name: &str) -> Option<u32> {
+    test_name
+        .split('_')
+        .find_map(|part| part.strip_prefix("step")?.parse().ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,5 +66,13 @@ mod tests {
         assert!(f["correctness_a"].contains("not yet implemented: do it"));
         assert!(f["timing_b"].contains("boom"));
         assert_eq!(group("properties_x_y"), "properties");
+    }
+
+    #[test]
+    fn a_step_is_read_from_the_name() {
+        assert_eq!(step("correctness_step2_results"), Some(2));
+        assert_eq!(step("mechanism_step12_x"), Some(12));
+        assert_eq!(step("correctness_halo_fixed_cases"), None);
+        assert_eq!(step("correctness_steps_are_fine"), None);
     }
 }

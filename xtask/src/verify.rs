@@ -33,7 +33,7 @@ pub fn run(after_cargo_test: bool) -> Result<(), String> {
             Box::new(|| solutions_pass(&sections, after_cargo_test)),
         ),
         (
-            "every check group has a mutant that proves it can fail",
+            "every check group (and every step of a section taken in steps) has a mutant",
             Box::new(|| mutants_cover_groups(&sections)),
         ),
         (
@@ -167,25 +167,49 @@ fn mutants_cover_groups(sections: &[Section]) -> StepResult {
     for s in sections {
         let checks = list_tests(&s.exercise_package(), Some("checks"))?;
         let mutants = list_tests("harness", Some(&s.mutants_test()))?;
-        let mut groups: Vec<&str> = checks.iter().map(|c| stubs::group(c)).collect();
-        groups.dedup();
-        for group in groups {
-            if mutants.iter().any(|m| stubs::group(m) == group) {
-                covered += 1;
-            } else {
-                problems.push(format!(
-                    "section {}: no mutant test in harness/tests/{}.rs starts with `{group}_`",
-                    s.dir_name(),
-                    s.mutants_test()
-                ));
-            }
+        let (found, missing) = uncovered(&checks, &mutants);
+        covered += found;
+        for what in missing {
+            problems.push(format!(
+                "section {}: no mutant test in harness/tests/{}.rs {what}",
+                s.dir_name(),
+                s.mutants_test()
+            ));
         }
     }
     if problems.is_empty() {
-        Ok(format!("{covered} check groups each have a mutant"))
+        Ok(format!(
+            "{covered} check groups and steps each have a mutant"
+        ))
     } else {
         Err(problems)
     }
+}
+
+/// How many of the checks' groups and steps have a mutant test, and a line for each that
+/// has none. A mutant test is named like the checks: `<group>_…`, and in a section taken
+/// in steps `<group>_step<N>_…` after the step of the check that rejects it.
+fn uncovered(checks: &[String], mutants: &[String]) -> (usize, Vec<String>) {
+    let mut groups: Vec<&str> = checks.iter().map(|c| stubs::group(c)).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    let mut steps: Vec<u32> = checks.iter().filter_map(|c| stubs::step(c)).collect();
+    steps.sort_unstable();
+    steps.dedup();
+    let mut missing = Vec::new();
+    for group in &groups {
+        if !mutants.iter().any(|m| stubs::group(m) == *group) {
+            missing.push(format!("starts with `{group}_`"));
+        }
+    }
+    for step in &steps {
+        if !mutants.iter().any(|m| stubs::step(m) == Some(*step)) {
+            missing.push(format!(
+                "is named `…_step{step}_…` (each step needs a mutant)"
+            ));
+        }
+    }
+    (groups.len() + steps.len() - missing.len(), missing)
 }
 
 /// Timing checks are `#[ignore]`d by default and nothing else is: the learner's edit–test
@@ -348,6 +372,7 @@ fn pasted_solutions_pass(root: &Path, sections: &[Section]) -> StepResult {
         }
     }
     let _ = fs::remove_dir_all(&scratch);
+    problems.extend(mark_exercises_changed(root, sections));
     if problems.is_empty() {
         Ok(format!(
             "{pasted} stub files replaced; every exercise passes"
@@ -355,6 +380,32 @@ fn pasted_solutions_pass(root: &Path, sections: &[Section]) -> StepResult {
     } else {
         Err(problems)
     }
+}
+
+/// Cargo names a path package's artifacts by its path relative to the workspace, so the
+/// pasted copy's build above reused the real exercises' artifact names and fingerprints,
+/// with newer source times: without this, `cargo test -p exercise-NN` (and `cargo xtask
+/// progress`) would then run the *pasted solution* as if it were the learner's code, until
+/// a stub file changed. Touching the real sources makes cargo rebuild them.
+fn mark_exercises_changed(root: &Path, sections: &[Section]) -> Vec<String> {
+    let now = std::time::SystemTime::now();
+    let mut problems = Vec::new();
+    for s in sections {
+        for file in course::rust_files(&s.exercise_dir(root)) {
+            let touched = fs::File::options()
+                .append(true)
+                .open(&file)
+                .and_then(|f| f.set_modified(now));
+            if let Err(e) = touched {
+                problems.push(format!(
+                    "{}: could not mark it changed after the pasted run ({e}); run `touch` on it \
+                     before `cargo test`",
+                    file.display()
+                ));
+            }
+        }
+    }
+    problems
 }
 
 fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
@@ -474,6 +525,21 @@ mod tests {
     fn counts_passed_tests_over_binaries() {
         let text = "test result: ok. 3 passed; 0 failed\nx\ntest result: ok. 10 passed; 0 failed\n";
         assert_eq!(count_passed(text), 13);
+    }
+
+    #[test]
+    fn every_group_and_every_step_needs_a_mutant() {
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let checks = names(&["correctness_step1_a", "mechanism_step2_b", "timing_step2_c"]);
+        let mutants = names(&["correctness_step1_x", "timing_step2_y"]);
+        let (covered, missing) = uncovered(&checks, &mutants);
+        assert_eq!(covered, 4);
+        assert_eq!(missing, vec!["starts with `mechanism_`"]);
+        let (_, missing) = uncovered(
+            &checks,
+            &names(&["correctness_x", "mechanism_y", "timing_z"]),
+        );
+        assert_eq!(missing.len(), 2, "{missing:?}");
     }
 
     #[test]

@@ -4,13 +4,15 @@
 //! `runtime/` runs the worker threads, the client and the futures, and carries out what
 //! the scheduler decides; `dashboard.rs` and `stream.rs` show what happened; `on_cluster.rs`
 //! submits section 03's pipeline to a cluster (§4.8). You write the
-//! decisions, in `src/scheduler.rs`, method by method:
-//! [`Scheduler::submit`] (§4.2), [`Scheduler::finished`] (§4.3), [`Scheduler::release`] (§4.4),
-//! [`Scheduler::cancel`] (§4.5), [`Scheduler::fire_and_forget`] and [`Scheduler::close`] (§4.6).
-//! The book chapter is `book/src/04-local-cluster.md`.
+//! decisions, in `src/scheduler.rs`, in five steps (§4.2 to §4.6 of the chapter
+//! `book/src/04-local-cluster.md`): independent tasks on idle workers, tasks with inputs,
+//! releasing results, failures, and fire-and-forget and close.
 //!
-//! Check your work with `cargo test -p exercise-04` (all checks) or one group at a time:
-//! `cargo test -p exercise-04 correctness_`, `properties_`, `mechanism_`, `timing_`.
+//! Check one step with `cargo test -p exercise-04 step1_` (then `step2_`, …): a step's
+//! checks pass while the later steps' methods are still `todo!`. All checks:
+//! `cargo test -p exercise-04`; one group: `correctness_`, `properties_`, `mechanism_`,
+//! `timing_` (those run only with `-- --include-ignored`). Where you stand:
+//! `cargo xtask progress`.
 //! Every check bounds its waits, so a scheduler that loses a task fails a check instead of
 //! hanging it.
 

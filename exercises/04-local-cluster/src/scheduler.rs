@@ -1,10 +1,22 @@
-//! §4.2–4.6 — the scheduler (your exercise): dependency tracking, dispatch to idle workers, errors,
-//! releasing results, fire-and-forget and close.
+//! §4.2–4.6 — the scheduler (your exercise), in five steps of the chapter, each with its own
+//! checks (`cargo test -p exercise-04 step1_`, then `step2_`, …):
+//!
+//! 1. §4.2 *Handing out work*: `submit` (tasks without inputs), `dispatch`, `finished`
+//!    (success) — independent tasks run on idle workers, oldest submission first.
+//! 2. §4.3 *The task graph*: `submit` and `finished` again — a task waits for its inputs.
+//! 3. §4.4 *Futures and releasing results*: `release`, and the `needed_by` / `unfinished`
+//!    bookkeeping in `submit` and `finished` — results nobody can use are forgotten.
+//! 4. §4.5 *When a task fails*: `cancel`, and failures in `finished` and `submit` — a failed
+//!    task fails everything downstream.
+//! 5. §4.6 *fire_and_forget and close*: `fire_and_forget`, `close`, and `Shutdown` in
+//!    `dispatch`.
+//!
+//! A step's checks need none of a later step's methods: they pass while those are `todo!`.
 //!
 //! A state machine with no threads and no clock: the runtime calls one method per event and
 //! carries out the [`Action`]s pushed. Every method costs O(1) per task and per graph edge
 //! it touches — never a scan of all tasks, nor of the ready queue — because it runs once
-//! per task event and its cost is the per-task overhead of the whole cluster (§4.6). And no
+//! per task event and its cost is the per-task overhead of the whole cluster (§4.7). And no
 //! method recurses along the graph: releasing or failing a chain of a million tasks walks it
 //! with a work list, on any thread's stack (§4.4, §4.5).
 
@@ -99,24 +111,27 @@ impl GraphScheduler {
     #[allow(clippy::ptr_arg)]
     fn dispatch(&mut self, actions: &mut Vec<Action>) {
         todo!(
-            "dispatch: while a worker is idle, pop the oldest submission from the ready heap, skip it if it \
-             is no longer Ready (released or cancelled: lazy deletion), else mark it Processing and push \
-             Action::Run; then push Action::Shutdown once if closing and \
-             nothing is unfinished — book §4.3 \"Handing out work\" (book/src/04-local-cluster.md)"
+            "step 1, dispatch: while a worker is idle, pop the oldest submission from the ready \
+             heap, mark it Processing and push Action::Run (step 3 skips tasks that are no longer \
+             Ready; step 5 adds Shutdown) — book §4.2 \"Handing out work\" \
+             (book/src/04-local-cluster.md)"
         )
     }
     // ANCHOR_END: dispatch
 }
 
 impl Scheduler for GraphScheduler {
+    // ANCHOR: submit
     fn submit(&mut self, task: TaskId, deps: &[TaskId], actions: &mut Vec<Action>) {
         todo!(
-            "submit: record the task with its inputs, add it to each input's dependants, \
-             count the inputs not yet in memory; with none it is Ready (push it on the heap), then \
-             dispatch — book §4.2 \"The task graph\" (book/src/04-local-cluster.md)"
+            "step 1, submit: record the task (it is unfinished); step 1's tasks have no inputs, \
+             so it is Ready at once (push it on the heap); then dispatch. Step 2 counts inputs — \
+             book §4.2 \"Handing out work\" (book/src/04-local-cluster.md)"
         )
     }
+    // ANCHOR_END: submit
 
+    // ANCHOR: finished
     fn finished(
         &mut self,
         task: TaskId,
@@ -125,42 +140,52 @@ impl Scheduler for GraphScheduler {
         actions: &mut Vec<Action>,
     ) {
         todo!(
-            "finished: the worker is idle again; on success the task is in Memory and each \
-             dependant waits on one input fewer (Ready at zero); on failure every task \
-             downstream fails — book §4.3 \"Handing out work\" and §4.5 \"When a task \
-             fails\" (book/src/04-local-cluster.md)"
+            "step 1, finished: the worker is idle again, the task is in Memory (no longer \
+             unfinished), then dispatch; step 2 readies its dependants, step 4 handles a \
+             failure — book §4.2 \"Handing out work\" (book/src/04-local-cluster.md)"
         )
     }
+    // ANCHOR_END: finished
 
+    // ANCHOR: release
     fn release(&mut self, task: TaskId, actions: &mut Vec<Action>) {
         todo!(
-            "release: no future refers to the task any more; forget it (Action::Forget) \
+            "step 3, release: no future refers to the task any more; forget it (Action::Forget) \
              when no dependant still needs it and it is done, or it never ran and is not \
-             fire-and-forget; forgetting an unstarted task may leave its inputs unneeded: walk them \
-             with a work list, not recursion, and leave a Ready task in the heap — book §4.4 \"Futures and releasing results\" (book/src/04-local-cluster.md)"
+             fire-and-forget; forgetting an unstarted task may leave its inputs unneeded: walk \
+             them with a work list, not recursion, and leave a Ready task in the heap — \
+             book §4.4 \"Futures and releasing results\" (book/src/04-local-cluster.md)"
         )
     }
+    // ANCHOR_END: release
 
+    // ANCHOR: fire_and_forget
     fn fire_and_forget(&mut self, task: TaskId, actions: &mut Vec<Action>) {
         todo!(
-            "fire_and_forget: mark the task so that release does not forget it before it \
-             has run — book §4.6 \"fire_and_forget and close\" (book/src/04-local-cluster.md)"
+            "step 5, fire_and_forget: mark the task so that release does not forget it before \
+             it has run — book §4.6 \"fire_and_forget and close\" (book/src/04-local-cluster.md)"
         )
     }
+    // ANCHOR_END: fire_and_forget
 
+    // ANCHOR: cancel
     fn cancel(&mut self, task: TaskId, actions: &mut Vec<Action>) -> bool {
         todo!(
-            "cancel: only a task that has not started (Waiting or Ready) can be cancelled: \
-             fail it with itself as the cause, and its dependants with it (a Ready task stays in \
-             the heap; dispatch skips it) — book §4.5 \
-             \"When a task fails\" (book/src/04-local-cluster.md)"
+            "step 4, cancel: only a task that has not started (Waiting or Ready) can be \
+             cancelled: fail it with itself as the cause, and its dependants with it (a Ready \
+             task stays in the heap; dispatch skips it) — book §4.5 \"When a task fails\" \
+             (book/src/04-local-cluster.md)"
         )
     }
+    // ANCHOR_END: cancel
 
+    // ANCHOR: close
     fn close(&mut self, actions: &mut Vec<Action>) {
         todo!(
-            "close: remember that the cluster is closing and push Action::Shutdown only \
-             once nothing unfinished is left — book §4.6 \"fire_and_forget and close\" (book/src/04-local-cluster.md)"
+            "step 5, close: remember that the cluster is closing; dispatch pushes \
+             Action::Shutdown once nothing unfinished is left — \
+             book §4.6 \"fire_and_forget and close\" (book/src/04-local-cluster.md)"
         )
     }
+    // ANCHOR_END: close
 }

@@ -1,4 +1,4 @@
-//! §4.7: the dashboard and the task-stream picture.
+//! Step 1 (§4.7): the dashboard and the task-stream picture (independent tasks only).
 
 use super::support::{cluster, expect_value, ok};
 use super::{BOOK_STREAM, ClusterApi};
@@ -6,7 +6,7 @@ use crate::http::http_get;
 
 /// The dashboard serves the tasks by state, the workers and the task stream on 127.0.0.1,
 /// and the task-stream picture has one bar per task.
-pub fn mechanism_dashboard_and_task_stream(api: &ClusterApi) {
+pub fn mechanism_step1_dashboard_and_task_stream(api: &ClusterApi) {
     let b = BOOK_STREAM;
     let cluster = cluster(api, 2);
     let client = cluster.client();

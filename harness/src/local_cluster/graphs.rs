@@ -1,5 +1,5 @@
-//! §4.2, §4.5: the results of small task graphs of every shape, and of graphs with a
-//! failing task.
+//! Step 2 (§4.3): the results of small task graphs of every shape; step 4 (§4.5): graphs
+//! with a failing task.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -11,7 +11,7 @@ use super::{BOOK_FAILURE, BOOK_GRAPH, ClusterApi, WAIT};
 
 /// A small graph with every shape: independent tasks, a chain, fan-in, the same input
 /// twice, a dependant submitted after its input finished, and `map`.
-pub fn correctness_results_of_a_small_graph(api: &ClusterApi) {
+pub fn correctness_step2_results_of_a_small_graph(api: &ClusterApi) {
     let cluster = cluster(api, 2);
     let client = cluster.client();
     let b = BOOK_GRAPH;
@@ -93,7 +93,7 @@ pub fn correctness_results_of_a_small_graph(api: &ClusterApi) {
 /// A panicking task, a task returning an error: each resolves to an error naming it, its
 /// dependants to errors naming it, unrelated tasks are untouched, and the cluster (every
 /// worker) keeps working afterwards.
-pub fn correctness_a_failing_task_errors_its_dependants(api: &ClusterApi) {
+pub fn correctness_step4_a_failing_task_errors_its_dependants(api: &ClusterApi) {
     let cluster = cluster(api, 2);
     let client = cluster.client();
     let b = BOOK_FAILURE;

@@ -1,5 +1,5 @@
-//! §4.5, §4.6: cancel, close, zero workers, and fire-and-forget work finishing before
-//! close.
+//! Step 4 (§4.5) cancel; step 5 (§4.6) close, zero workers, and fire-and-forget work
+//! finishing before close.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
@@ -10,9 +10,9 @@ use given_04::{ClusterError, LocalCluster, fire_and_forget};
 use super::support::{cluster, expect_error, expect_value, ok};
 use super::{BOOK_CLOSE, BOOK_FAILURE, CLOSE_WAIT, ClusterApi, WAIT};
 
-/// `cancel` of a task not yet started, and of one already done; submitting after close;
-/// closing twice; a cluster of zero workers.
-pub fn correctness_cancel_close_and_zero_workers(api: &ClusterApi) {
+/// `cancel` of a task not yet started (it and its dependant fail), and of one already done
+/// (refused); the cluster keeps working afterwards.
+pub fn correctness_step4_cancel_a_task_that_has_not_started(api: &ClusterApi) {
     let b = BOOK_FAILURE;
     let cluster = cluster(api, 1);
     let client = cluster.client();
@@ -57,10 +57,42 @@ pub fn correctness_cancel_close_and_zero_workers(api: &ClusterApi) {
     );
     let z = ok("submit z after a cancel", b, client.submit("z", || 3_u64));
     expect_value("a task submitted after a cancel", b, &z, &3);
+}
 
+/// `close` waits for the work still wanted (a task running, one queued behind it) and
+/// returns; submitting after close is refused; closing twice is harmless; a cluster of zero
+/// workers is refused.
+pub fn correctness_step5_close_and_zero_workers(api: &ClusterApi) {
     let b = BOOK_CLOSE;
+    let cluster = cluster(api, 1);
+    let client = cluster.client();
+    let nap = || std::thread::sleep(Duration::from_millis(20));
+    let running = ok(
+        "submit running",
+        b,
+        client.submit("running", move || {
+            nap();
+            1_u64
+        }),
+    );
+    let queued = ok(
+        "submit queued",
+        b,
+        client.submit("queued", move || {
+            nap();
+            2_u64
+        }),
+    );
     if let Err(e) = cluster.close_timeout(CLOSE_WAIT) {
         panic!("close: {e}\n  read: {b}");
+    }
+    for (future, value) in [(&running, 1), (&queued, 2)] {
+        expect_value(
+            "a task submitted before close (close must wait for it)",
+            b,
+            future,
+            &value,
+        );
     }
     match client.submit("too-late", || 0_u64) {
         Err(ClusterError::Closed) => {}
@@ -80,7 +112,7 @@ pub fn correctness_cancel_close_and_zero_workers(api: &ClusterApi) {
 /// The tutorial's loop: load → smooth → save per image, every future but the last dropped
 /// at once, the last handed to `fire_and_forget`. Every save must have run when `close`
 /// returns.
-pub fn mechanism_fire_and_forget_work_finishes_before_close(api: &ClusterApi) {
+pub fn mechanism_step5_fire_and_forget_work_finishes_before_close(api: &ClusterApi) {
     const IMAGES: usize = 12;
     let b = BOOK_CLOSE;
     let cluster = cluster(api, 2);

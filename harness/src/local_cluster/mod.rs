@@ -6,6 +6,14 @@
 //! task graphs. Every wait is bounded ([`WAIT`], [`CLOSE_WAIT`]): a scheduler that loses a
 //! task fails a check with a `Timeout` instead of hanging the test run.
 //!
+//! The learner writes the scheduler in five steps, one section of the chapter each: step 1
+//! hands independent tasks to idle workers (§4.2), step 2 adds inputs (§4.3), step 3
+//! releases results (§4.4), step 4 fails tasks (§4.5), step 5 closes (§4.6). Each check is
+//! named `<group>_step<N>_…` after the step whose methods it needs, and needs none of a
+//! later step's (so `cargo test -p exercise-04 step2_` passes once step 2 is done, with
+//! `release`, `cancel` and `close` still `todo!`), and each step has a mutant its checks
+//! reject (harness/tests/mutants_local_cluster.rs).
+//!
 //! The checks live by what the learner's scheduler must get right: `graphs` (results of
 //! small graphs, failures), `random_graphs` (the property against a sequential oracle),
 //! `dispatch` (idle workers, oldest first, no deadlock), `release` (freeing results, long
@@ -67,21 +75,26 @@ macro_rules! local_cluster_api {
 macro_rules! local_cluster_checks {
     ($krate:ident) => {
         const API: $crate::local_cluster::ClusterApi = $crate::local_cluster_api!($krate);
+        // Named `<group>_step<N>_…` after the step of the chapter whose methods they
+        // need (none of a later step's): `cargo test -p exercise-04 step2_` runs step 2.
         $crate::instantiate_checks!(local_cluster, API;
-            correctness_results_of_a_small_graph,
-            correctness_a_failing_task_errors_its_dependants,
-            correctness_cancel_close_and_zero_workers,
-            properties_random_graphs_match_sequential_evaluation,
-            mechanism_fire_and_forget_work_finishes_before_close,
-            mechanism_dropping_a_future_releases_its_result,
-            mechanism_a_released_chain_is_walked_without_recursion_alone,
-            mechanism_work_spreads_over_the_workers,
-            mechanism_ten_thousand_tasks_without_deadlock,
-            mechanism_dashboard_and_task_stream,
-            mechanism_oldest_ready_task_runs_first,
-            correctness_pipeline_checksums_match_the_sequential_run;
-            timing: timing_scheduler_cost_per_task_does_not_grow,
-            timing_releasing_ready_tasks_cost_does_not_grow,
+            correctness_step1_independent_tasks_return_their_results,
+            mechanism_step1_work_spreads_over_the_workers,
+            mechanism_step1_dashboard_and_task_stream,
+            correctness_step2_results_of_a_small_graph,
+            mechanism_step2_oldest_ready_task_runs_first,
+            mechanism_step2_ten_thousand_tasks_without_deadlock,
+            mechanism_step3_dropping_a_future_releases_its_result,
+            mechanism_step3_a_released_chain_is_walked_without_recursion_alone,
+            correctness_step3_pipeline_checksums_match_the_sequential_run,
+            correctness_step4_a_failing_task_errors_its_dependants,
+            correctness_step4_cancel_a_task_that_has_not_started,
+            mechanism_step4_a_cancelled_chain_is_failed_without_recursion_alone,
+            correctness_step5_close_and_zero_workers,
+            mechanism_step5_fire_and_forget_work_finishes_before_close,
+            properties_step5_random_graphs_match_sequential_evaluation;
+            timing: timing_step2_scheduler_cost_per_task_does_not_grow,
+            timing_step4_releasing_ready_tasks_cost_does_not_grow,
         );
     };
 }

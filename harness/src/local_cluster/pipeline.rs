@@ -1,4 +1,5 @@
-//! §4.8: section 03's pipeline on a cluster with the learner's scheduler.
+//! Step 3 (§4.8): section 03's pipeline on a cluster with the learner's scheduler (it drops
+//! futures, so it needs `release`).
 
 use given_04::run_on_cluster;
 use solution_03::{PipelineConfig, run_sequential};
@@ -8,7 +9,7 @@ use super::{BOOK_PIPELINE, ClusterApi, WAIT};
 
 /// Section 03's pipeline on a cluster with your scheduler gives, image by image, the same
 /// spectrum checksums as section 03's sequential run.
-pub fn correctness_pipeline_checksums_match_the_sequential_run(api: &ClusterApi) {
+pub fn correctness_step3_pipeline_checksums_match_the_sequential_run(api: &ClusterApi) {
     let b = BOOK_PIPELINE;
     let config = PipelineConfig::new(PIPELINE_CHECK_IMAGES, PIPELINE_CHECK_SHAPE);
     let cluster = cluster(api, 2);

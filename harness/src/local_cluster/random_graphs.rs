@@ -1,4 +1,4 @@
-//! §4.2: random task graphs against a sequential oracle (the property check).
+//! Step 5 (§4.6, the whole scheduler): random task graphs against a sequential oracle.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -199,7 +199,7 @@ pub fn run_random_graph(
 /// every task runs at most once and every needed task exactly once, fire-and-forget tasks
 /// finish before `close` returns, and no task starts before its inputs finished (read from
 /// the task stream).
-pub fn properties_random_graphs_match_sequential_evaluation(api: &ClusterApi) {
+pub fn properties_step5_random_graphs_match_sequential_evaluation(api: &ClusterApi) {
     // A fixed graph first, run before any random one, so that a stub fails with its
     // own message rather than inside the property runner.
     let diamond = vec![

@@ -1,5 +1,6 @@
-//! §4.4: releasing results: a dropped future frees its result, a needed one stays, and a
-//! long chain is released without recursion.
+//! Step 3 (§4.4), releasing results: a dropped future frees its result, a needed one stays,
+//! and a long chain is released without recursion; step 4 (§4.5): a long chain is cancelled
+//! without recursion.
 
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
@@ -12,7 +13,7 @@ use super::{BOOK_FAILURE, BOOK_RELEASE, ClusterApi, WAIT};
 
 /// Dropping the last future of a finished task frees its result at once; a result another
 /// task still needs stays until that task has run.
-pub fn mechanism_dropping_a_future_releases_its_result(api: &ClusterApi) {
+pub fn mechanism_step3_dropping_a_future_releases_its_result(api: &ClusterApi) {
     let b = BOOK_RELEASE;
     let cluster = cluster(api, 2);
     let client = cluster.client();
@@ -92,7 +93,7 @@ pub fn mechanism_dropping_a_future_releases_its_result(api: &ClusterApi) {
     );
 }
 
-/// Links of the chain in [`mechanism_a_released_chain_is_walked_without_recursion_alone`]. A
+/// Links of the chain in [`mechanism_step3_a_released_chain_is_walked_without_recursion_alone`]. A
 /// release that recurses once per link overflowed the main thread's 8 MiB stack at ~50,000
 /// links (issue 9: ~160 bytes per link); 200,000 links need ~4 times a worker's 8 MiB.
 pub const RELEASE_CHAIN_LINKS: u64 = 200_000;
@@ -101,29 +102,45 @@ pub const RELEASE_CHAIN_LIMIT: Duration = Duration::from_secs(120);
 
 /// A chain of [`RELEASE_CHAIN_LINKS`] tasks that cannot start (a gate task holds the first
 /// input) is released from inside another task, on a worker's stack, by dropping its last
-/// future: every link must be forgotten without recursion. Then another such chain is
-/// cancelled at its first link from inside a task: every link must fail without recursion.
-/// (A recursive walk overflows the stack and aborts the process, so this runs in a child
-/// process; `_alone`, because that child keeps both cores busy for about a second, which
-/// would disturb the checks that watch how work spreads over the workers.)
-pub fn mechanism_a_released_chain_is_walked_without_recursion_alone(api: &ClusterApi) {
-    let b = BOOK_RELEASE;
-    // A stub's todo! must be what a learner sees, in this process.
+/// future: every link must be forgotten without recursion. (A recursive walk overflows the
+/// stack and aborts the process, so this runs in a child process; `_alone`, because that
+/// child keeps both cores busy for about a second, which would disturb the checks that
+/// watch how work spreads over the workers.)
+pub fn mechanism_step3_a_released_chain_is_walked_without_recursion_alone(api: &ClusterApi) {
+    chain_in_a_child(
+        api,
+        BOOK_RELEASE,
+        "releasing",
+        release_a_chain_inside_a_task,
+    );
+}
+
+/// Like [`mechanism_step3_a_released_chain_is_walked_without_recursion_alone`], but the
+/// chain is cancelled at its first link from inside a task: every link must fail without
+/// recursion.
+pub fn mechanism_step4_a_cancelled_chain_is_failed_without_recursion_alone(api: &ClusterApi) {
+    chain_in_a_child(
+        api,
+        BOOK_FAILURE,
+        "cancelling",
+        cancel_a_chain_inside_a_task,
+    );
+}
+
+/// Runs `walk` in a child process (see [`in_child_process`]), after a probe in this process
+/// so that a stub's todo! is what a learner sees.
+fn chain_in_a_child(api: &ClusterApi, b: &str, what: &str, walk: fn(&ClusterApi)) {
     {
         let probe = cluster(api, 1);
         let one = ok("submit one", b, probe.client().submit("one", || 1_u64));
         expect_value("a single task", b, &one, &1);
     }
-    let outcome = in_child_process("release-chain", RELEASE_CHAIN_LIMIT, || {
-        release_a_chain_inside_a_task(api);
-        cancel_a_chain_inside_a_task(api);
-    });
+    let outcome = in_child_process(what, RELEASE_CHAIN_LIMIT, || walk(api));
     if let Err(report) = outcome {
         panic!(
-            "releasing, then cancelling, a chain of {RELEASE_CHAIN_LINKS} unstarted tasks from \
-             inside a task (on a worker's stack) {report}\n  walk the chain with a work list (a \
-             Vec of tasks still to look at), not by recursion: every link is one more stack \
-             frame\n  read: {b}"
+            "{what} a chain of {RELEASE_CHAIN_LINKS} unstarted tasks from inside a task (on a \
+             worker's stack) {report}\n  walk the chain with a work list (a Vec of tasks still to \
+             look at), not by recursion: every link is one more stack frame\n  read: {b}"
         );
     }
 }

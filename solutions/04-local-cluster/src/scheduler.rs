@@ -1,10 +1,10 @@
-//! §4.2–4.5 — the scheduler: dependency tracking, dispatch to idle workers, errors,
-//! releasing results, fire-and-forget and close.
+//! §4.2–4.6 — the scheduler, the five steps of the chapter: dispatch to idle workers,
+//! dependency tracking, releasing results, errors, fire-and-forget and close.
 //!
 //! A state machine with no threads and no clock: the runtime calls one method per event and
 //! carries out the [`Action`]s pushed. Every method costs O(1) per task and per graph edge
 //! it touches — never a scan of all tasks, nor of the ready queue — because it runs once
-//! per task event and its cost is the per-task overhead of the whole cluster (§4.6). And no
+//! per task event and its cost is the per-task overhead of the whole cluster (§4.7). And no
 //! method recurses along the graph: releasing or failing a chain of a million tasks walks it
 //! with a work list, on any thread's stack (§4.4, §4.5).
 
