@@ -8,8 +8,8 @@
 mod add;
 mod chunked;
 mod compare;
-mod larger_than_ram;
 mod distributed;
+mod larger_than_ram;
 mod local_cluster;
 mod machine;
 mod paths;
