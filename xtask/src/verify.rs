@@ -122,7 +122,10 @@ fn solutions_pass(sections: &[Section], after_cargo_test: bool) -> StepResult {
             .text
             .lines()
             .filter(|l| {
-                (l.starts_with("timing: your") || l.starts_with("timing: per task"))
+                // A passing verdict reads "… is N x faster than …" or "… took N x as long
+                // …"; a rejection (a mutant's) "should be at least", "slower with", "allowed:".
+                l.starts_with("timing: ")
+                    && (l.contains(" faster than ") || l.contains(" as long "))
                     && !l.contains("should be at least")
                     && !l.contains("allowed:")
                     || l.starts_with("NOT JUDGED")
