@@ -21,19 +21,19 @@ pub const TIMING_CHUNK: usize = 500;
 /// Threshold for [`timing_order_rayon_vs_sequential`], the issue's goal. The same pipeline
 /// (this array, these chunks, split_every 8) measured 1.93x with the reference order in the
 /// demo's recorded table while other processes used one of the two cores
-/// (book/src/generated/demo-05.md, 2026-11-26) and 2.75x in a quieter run the same day
-/// (05-chunked.md, under that table): above 2x, because the calling thread keeps the books and frees chunks while
-/// the pool's two threads compute. A sequential executor in its place measured 0.98x in this
-/// check's judged rounds (3 of 7, `cargo test -p harness --features chunked --test
-/// mutants_chunked timing`, 2-core EPYC VM, 2026-11-26, load average 3.6). So 1.7x is the
-/// issue's goal and sits below every measured ratio; it is not halved, because half of 1.93
-/// would accept 1.0x. This check's own verdict on the reference: 2.70x, 7 of 7 rounds
-/// judged (probe 1.93-1.99x), `cargo test -p solution-05 --test checks timing_ --
-/// --include-ignored`, quiet machine (load average 0.9 → 1.4), 2026-11-26 18:57 UTC.
+/// (book/src/generated/demo-05.md, 2026-11-26). This check's own verdicts on the reference:
+/// 2.70x, 7 of 7 rounds judged (probe 1.93-1.99x), `cargo test -p solution-05 --test checks
+/// timing_ -- --include-ignored`, quiet machine (load average 0.9 → 1.4), 2026-11-26 18:57
+/// UTC; and 2.30x inside `cargo xtask verify` in CI the same evening. Above 2x, because the
+/// calling thread keeps the books and frees chunks while the pool's two threads compute. A
+/// sequential executor in its place measured 0.98x in this check's judged rounds (3 of 7,
+/// `cargo test -p harness --features chunked --test mutants_chunked timing`, 2-core EPYC VM,
+/// 2026-11-26, load average 3.6). So 1.7x is the issue's goal and sits below every measured
+/// ratio; it is not halved, because half of 1.93 would accept 1.0x.
 pub const RAYON_VS_SEQUENTIAL_AT_LEAST: f64 = 1.7;
 /// What the reference solution measured, quoted in failure messages.
-pub const RAYON_VS_SEQUENTIAL_MEASURED: &str = "the reference order measured 1.93x with another process on one of the 2 cores, 2.75x \
-     on a quieter machine";
+pub const RAYON_VS_SEQUENTIAL_MEASURED: &str = "the reference order measured 2.30-2.70x when judged \
+     (1.93x in the demo with another process on one of the 2 cores)";
 
 static TIMING_SKIPPED: AtomicBool = AtomicBool::new(false);
 
