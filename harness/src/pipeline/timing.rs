@@ -13,10 +13,14 @@ fn time_run(run: impl FnOnce() -> Result<RunReport, PipelineError>) -> RunReport
     run().expect("a valid configuration")
 }
 
-/// Images per run in the timing check.
-pub const TIMING_IMAGES: u64 = 8;
+/// Images per run in the timing check. Enough that the run's fixed start (a thread pool,
+/// and each thread's first image touching its workspace's ~60 MB of fresh pages) is a
+/// small share: with 8 images that start dominated, and the reference solution measured
+/// only 1.13-1.58x (`eo-pipeline --images 8 --threads 2`, and CI's judged run, 2-core
+/// Firecracker VM, 2026-11-26, all probe rounds quiet), against 1.83-1.85x with 32.
+pub const TIMING_IMAGES: u64 = 32;
 
-/// Your parallel run with 2 threads against your sequential run, same 8 images, judged
+/// Your parallel run with 2 threads against your sequential run, same 32 images, judged
 /// only in rounds in which two cores were free ([`crate::timing::quiet_rounds`]).
 pub fn timing_parallel_vs_sequential(api: &PipelineApi) {
     let config = PipelineConfig::new(TIMING_IMAGES, given_03::TUTORIAL_SHAPE);
@@ -56,14 +60,15 @@ pub fn last_timing_check_skipped() -> bool {
     TIMING_SKIPPED.load(Ordering::Relaxed)
 }
 
-/// Threshold for [`timing_parallel_vs_sequential`]. The reference solution measured 1.94x,
-/// 1.89x and 1.91x (`cargo test -p solution-03 timing_ -- --nocapture`, 2-core Xeon VM,
-/// 2026-11-25, other agents compiling at times: hence rounds are judged only when the
-/// reference reaches 1.5x in them; a run with another process on a core measured 0.99x).
+/// Threshold for [`timing_parallel_vs_sequential`]. With 32 images per run the reference
+/// solution measured 1.61x, 1.63x, 1.72x, then medians 427/246 ms and 436/269 ms (`cargo
+/// test -p solution-03 --test checks timing_ -- --include-ignored --show-output`, 2-core
+/// Firecracker VM, 2026-11-26, every probe round quiet); a run with another process on a
+/// core measured 0.99x, hence rounds are judged only when the probe reaches 1.5x in them.
 /// Halving the ratio would allow 1.0x, which a secretly sequential run reaches; instead the
-/// threshold keeps the required *gain* (0.3) about 3x below the measured one (0.9), and
+/// threshold keeps the required *gain* (0.3) about 2x below the measured one (0.6-0.7), and
 /// still rejects a sequential run relabelled as parallel (0.99x measured).
 pub const PARALLEL_VS_SEQUENTIAL_AT_LEAST: f64 = 1.3;
 /// What the reference solution measured, quoted in failure messages.
 pub const PARALLEL_VS_SEQUENTIAL_MEASURED: &str =
-    "the reference solution measures 1.9x on 2 quiet cores";
+    "the reference solution measures 1.6-1.7x on 2 quiet cores";
