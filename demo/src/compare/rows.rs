@@ -23,15 +23,17 @@ pub const ROWS: &[RowSpec] = &[
         key: "add.numpy",
         label: "add X + Y",
         rust: "`vectorised_add`",
-        differs: "same work: 4M int64 adds into a new array. numpy asks Linux for 2 MiB \
-                  pages for large arrays (madvise); Rust's `Vec` gets 4 KiB pages unless \
-                  transparent huge pages are `always`",
+        differs: "same work: 4M int64 adds into a new array. X and Y on 2 MiB pages on both \
+                  sides (numpy's madvise; Rust: `pages::vec_on_huge_pages`); the new result \
+                  gets them in numpy, while Rust's `Vec` gets 4 KiB pages unless transparent \
+                  huge pages are `always`",
     },
     RowSpec {
         key: "add.inplace",
         label: "add, in place",
         rust: "`add_into`",
-        differs: "same work, into an existing array; the same 2 MiB vs 4 KiB pages",
+        differs: "same work, into an existing array; all three arrays on 2 MiB pages on \
+                  both sides (on 4 KiB pages Rust's `add_into` is slower: demo 01)",
     },
     RowSpec {
         key: "smooth.first",

@@ -34,6 +34,6 @@ pub use vectorised::vectorised_add;
 
 // Given code (`given-01`), re-exported so that solution and exercise share one API.
 pub use given_01::{
-    AddError, PyFloat, PyInt, PyList, PyObject, PyStr, TUTORIAL_LEN, TypeError, py_list, pyobject,
-    to_i64_vec,
+    AddError, PyFloat, PyInt, PyList, PyObject, PyStr, TUTORIAL_LEN, TypeError, pages, py_list,
+    pyobject, to_i64_vec,
 };
