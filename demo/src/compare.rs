@@ -19,6 +19,7 @@
 //! failing `steps.py`, an unoptimised build, an output directory that cannot be written.
 
 mod chart;
+mod dask_summary;
 mod python;
 mod report;
 mod rows;

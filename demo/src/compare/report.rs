@@ -123,19 +123,43 @@ impl Table {
         let mut goals = Vec::new();
         let numpy = self.python_median("dask.done");
         let rust = self.python_median("dask.rust");
-        if let (Some(numpy), Some(rust)) = (numpy, rust) {
-            goals.push(format!(
-                "Goal, Dask with the Rust kernels at least 2× Dask with numpy/numba per image: \
-                 {} ({} vs {}: {})",
-                if numpy >= 2.0 * rust {
-                    "met"
-                } else {
-                    "NOT met"
-                },
-                seconds(rust),
-                seconds(numpy),
-                ratio(numpy, rust)
-            ));
+        let one_task = self.python_median("dask.image");
+        // Two ways to bring the kernels to Dask: swapped into the tutorial's four tasks per
+        // image, and fused into one task per image. The goal is met if either reaches 2×;
+        // the line says which, so that neither hides the other.
+        if let Some(numpy) = numpy {
+            let form = |name: &str, secs: Option<f64>| {
+                secs.map(|secs| {
+                    format!(
+                        "{} {name} ({} vs {}: {})",
+                        if numpy >= 2.0 * secs {
+                            "met"
+                        } else {
+                            "NOT met"
+                        },
+                        seconds(secs),
+                        seconds(numpy),
+                        ratio(numpy, secs)
+                    )
+                })
+            };
+            let forms: Vec<String> = [
+                form(
+                    "with the kernels swapped into the tutorial's four tasks",
+                    rust,
+                ),
+                form("with one `process_image` task per image", one_task),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            if !forms.is_empty() {
+                goals.push(format!(
+                    "Goal, Dask with the Rust kernels at least 2× Dask with numpy/numba per \
+                     image: {}",
+                    forms.join("; ")
+                ));
+            }
         }
         let mmap = |default: Option<f64>, key: &str| {
             let set = self.python_median(key)?;
@@ -274,6 +298,7 @@ impl Table {
         }
         text += "\n";
         text += &self.goals().join("\n");
+        text += &self.dask_summary_markdown();
         text
     }
 
@@ -301,6 +326,7 @@ impl Table {
             text += &format!("\n- {goal}");
         }
         text += "\n";
+        text += &self.dask_summary_markdown();
         text
     }
 }
@@ -327,10 +353,10 @@ fn huge_pages() -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn table(rows: &[(&'static str, Vec<f64>, Vec<f64>)]) -> Table {
+    pub(in crate::compare) fn table(rows: &[(&'static str, Vec<f64>, Vec<f64>)]) -> Table {
         Table {
             rows: rows
                 .iter()
@@ -370,8 +396,25 @@ mod tests {
             "a bridge row (Rust on both sides) is not judged as Python vs Rust: {goals}"
         );
         assert!(
-            goals.contains("2× Dask with numpy/numba per image: met (15.00 ms vs 36.00 ms: 2.4×)"),
+            goals.contains(
+                "2× Dask with numpy/numba per image: met with the kernels swapped into the \
+                 tutorial's four tasks (15.00 ms vs 36.00 ms: 2.4×)"
+            ),
             "{goals}"
+        );
+        let fused = table(&[
+            ("dask.done", vec![0.030], vec![0.010]),
+            ("dask.rust", vec![0.027], vec![0.010]),
+            ("dask.image", vec![0.009], vec![0.010]),
+        ]);
+        let goals_fused = fused.goals().join("\n");
+        assert!(
+            goals_fused.contains(
+                "NOT met with the kernels swapped into the tutorial's four tasks (27.00 ms vs \
+                 30.00 ms: 1.1×); met with one `process_image` task per image (9.00 ms vs 30.00 \
+                 ms: 3.3×)"
+            ),
+            "both forms are named, the failing one too: {goals_fused}"
         );
         assert!(
             goals.contains("numpy/numba from 36.00 ms → 30.00 ms (1.2×) per image, the Rust kernels from not measured"),
