@@ -214,9 +214,12 @@ fn tasks_waiting_on_their_submissions_on_every_worker_do_not_hang() {
     let cluster = local_cluster(2).unwrap();
     let client = cluster.client();
     let (started, all_started) = mpsc::channel::<()>();
+    let mut go_signals = Vec::new();
     let outers: Vec<_> = (0..2)
         .map(|i| {
             let (client, started) = (client.clone(), started.clone());
+            let (go_signal, go) = mpsc::channel::<()>();
+            go_signals.push(go_signal);
             client
                 .clone()
                 .try_submit("outer", move || {
@@ -224,8 +227,9 @@ fn tasks_waiting_on_their_submissions_on_every_worker_do_not_hang() {
                         .submit("inner", move || i)
                         .map_err(|e| e.to_string())?;
                     let _ = started.send(());
-                    // Both outer tasks are running before either waits.
-                    std::thread::sleep(Duration::from_millis(50));
+                    // Both outer tasks are running before either waits: a signal, not a
+                    // sleep, which a busy machine can outlast (it did, under `cargo test`).
+                    go.recv_timeout(WAIT).map_err(|e| e.to_string())?;
                     inner.result().map(|v| *v).map_err(|e| e.to_string())
                 })
                 .unwrap()
@@ -233,6 +237,9 @@ fn tasks_waiting_on_their_submissions_on_every_worker_do_not_hang() {
         .collect();
     for _ in 0..2 {
         all_started.recv_timeout(WAIT).unwrap();
+    }
+    for go_signal in &go_signals {
+        go_signal.send(()).unwrap();
     }
     let results: Vec<_> = outers.iter().map(|f| f.result_timeout(WAIT)).collect();
     let refused = results
