@@ -96,11 +96,14 @@ pub(crate) fn smooth_row(
         return;
     }
     let edge = 2.0 * window_rows;
-    let inner = 3.0 * window_rows;
+    // One division per row, then a multiplication per pixel: a division takes several
+    // times as long as a multiplication, and was a third of this function's time. The
+    // result differs from `sum / count` by at most one rounding (~1e-16 relative).
+    let inner = 1.0 / (3.0 * window_rows);
     out[0] = (column_sums[0] + column_sums[1]) / edge;
     // `windows(3)` hands out slices of known length: no bounds checks in the loop.
     for (o, w) in out[1..cols - 1].iter_mut().zip(column_sums.windows(3)) {
-        *o = (w[0] + w[1] + w[2]) / inner;
+        *o = (w[0] + w[1] + w[2]) * inner;
     }
     out[cols - 1] = (column_sums[cols - 2] + column_sums[cols - 1]) / edge;
 }
