@@ -112,7 +112,7 @@ impl ChunkedArray {
 
     /// Writes the array to a new Zarr v3 array in the directory `path`, chunk by chunk as the
     /// graph makes them, with this array's chunk grid, `float64` elements, NaN as the fill
-    /// value and no compression (readable by zarr-python and xarray). Returns the run's
+    /// value and no compression (zarr-python reads it: `python/test_zarr.py`). Returns the run's
     /// [`Stats`]: with a depth-first order, the chunks held at once do not grow with the array.
     ///
     /// # Errors
