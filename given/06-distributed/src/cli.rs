@@ -86,14 +86,41 @@ pub fn main_with(run_worker: WorkerFn) -> ExitCode {
     }
     match run_one(&args, run_worker) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
+        Err(Failure { message, code }) => {
             eprintln!("eo-distributed: {message}");
-            ExitCode::FAILURE
+            ExitCode::from(code)
         }
     }
 }
 
-fn run_one(args: &Args, run_worker: WorkerFn) -> Result<(), String> {
+/// Why `run_one` failed, and the exit status that says so.
+struct Failure {
+    message: String,
+    code: u8,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure { message, code: 1 }
+    }
+}
+
+impl From<DistributedError> for Failure {
+    /// Another process's absence is [`EXIT_LOST_PEER`], like its death mid-run: every
+    /// process of a run that could not start exits with the same status.
+    fn from(e: DistributedError) -> Failure {
+        let code = match e {
+            DistributedError::Connect { .. } => crate::run::EXIT_LOST_PEER as u8,
+            _ => 1,
+        };
+        Failure {
+            message: e.to_string(),
+            code,
+        }
+    }
+}
+
+fn run_one(args: &Args, run_worker: WorkerFn) -> Result<(), Failure> {
     let addresses = match &args.hostfile {
         Some(path) => read_hostfile(path).map_err(|e| e.to_string())?,
         None => args.addresses.clone(),
@@ -105,14 +132,14 @@ fn run_one(args: &Args, run_worker: WorkerFn) -> Result<(), String> {
             addresses.len(),
             addresses.len()
         ))
-        .to_string());
+        .into());
     }
     let size = args.size as usize;
     let mut plan = RunPlan::new(args.images, (size, size), args.workers as usize);
     plan.out = args.out.clone();
     let mut layout = Layout::cluster(process, addresses);
     layout.connect_timeout = Duration::from_secs(args.connect_timeout);
-    let report = run_process(&layout, &plan, run_worker).map_err(|e| e.to_string())?;
+    let report = run_process(&layout, &plan, run_worker)?;
     let Some(report) = report else {
         return Ok(());
     };
@@ -130,7 +157,7 @@ fn run_one(args: &Args, run_worker: WorkerFn) -> Result<(), String> {
             crate::run_sequential(&crate::PipelineConfig::new(args.images, (size, size)))
                 .map_err(|e| format!("the sequential run failed: {e}"))?;
         if sequential.checksums() != report.checksums() {
-            return Err("checksums DIFFER from section 03's sequential run".into());
+            return Err(String::from("checksums DIFFER from section 03's sequential run").into());
         }
         writeln!(
             out,
@@ -184,8 +211,9 @@ fn launch_local(processes: usize, connect_timeout: u64) -> ExitCode {
             }
         }
     }
-    // No run limit: a long run is not a hang (each process's own watchdogs handle that);
-    // a failed process gets the others 2 × the connect timeout to notice before they are killed.
+    // No run limit: a long run is not a hang (each process's connect deadline and panic
+    // hook handle hangs); a failed process gets the others 2 × the connect timeout to
+    // notice before they are killed.
     let supervised = supervise(
         children,
         None,

@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 /// `count` loopback addresses `127.0.0.1:PORT` whose ports the system reported free: all are
 /// bound at once (so they differ), then released for timely to bind. Another program could
-/// take one in between; the run then fails to start with timely's "address in use".
+/// take one in between; that process then fails to start, saying it cannot listen on its
+/// address (address in use), and the run with it.
 ///
 /// # Errors
 /// The system refused to bind a port.
@@ -31,7 +32,7 @@ pub struct Supervised {
 
 // ANCHOR: supervise
 /// Waits for `children` (process K at position K). When one fails, the others get `grace`
-/// to notice (their own watchdogs make them exit) and are then killed; when `deadline` (if
+/// to notice (their connect deadline or panic hook makes them exit) and are then killed; when `deadline` (if
 /// any) passes, all are killed. Never hangs longer than `deadline` + `grace`.
 pub fn supervise(
     mut children: Vec<Child>,

@@ -4,7 +4,8 @@
 //! | module | what it holds |
 //! |---|---|
 //! | [`outcome`] | [`RunPlan`], [`ImageOutcome`] (what crosses processes), [`power_summary`] |
-//! | [`run`] | [`run_process`]: timely's configuration, the watchdog, worker 0's report |
+//! | [`run`] | [`run_process`]: timely's configuration, the panic hook, worker 0's report |
+//! | [`connect`] | the processes' connections, made quietly within a deadline, handed to timely |
 //! | [`report`] | [`DistributedReport`]: exactly-once check, the per-stage table |
 //! | [`hostfile`] | [`read_hostfile`]: one `host:port` per line, errors naming the line |
 //! | [`launch`] | free loopback ports and [`supervise`]: a run's processes on one machine |
@@ -13,6 +14,7 @@
 //! Section 03's stages come from `solution_03` (an earlier section's answer), re-exported.
 
 pub mod cli;
+pub mod connect;
 pub mod error;
 pub mod hostfile;
 pub mod launch;

@@ -1,6 +1,5 @@
-//! §6.5 — one process of a run: timely's configuration, the watchdog, and worker 0's report.
+//! §6.5 — one process of a run: timely's configuration, the panic hook, and worker 0's report.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
 
@@ -66,9 +65,11 @@ pub const EXIT_LOST_PEER: i32 = 3;
 /// the others).
 ///
 /// What timely does when another process fails, and what this adds (book §6.5):
-/// - timely retries a connection forever, once a second. A watchdog thread gives up after
-///   `layout.connect_timeout`: it prints [`DistributedError::Connect`] and exits the process
-///   with [`EXIT_LOST_PEER`].
+/// - timely's own set-up retries a connection forever, once a second, and prints "awaiting
+///   connections" on standard output while it waits. The processes are connected by
+///   [`connect`](crate::connect::connect) instead, quietly, with timely's handshake: it
+///   gives up after `layout.connect_timeout` with [`DistributedError::Connect`], and the
+///   program exits with [`EXIT_LOST_PEER`].
 /// - a worker that panics leaves the other workers waiting for its progress, so in a run of
 ///   several workers or processes the same hook ends the process (see below).
 /// - when a connection breaks mid-run (a process died), timely's network thread panics with
@@ -116,41 +117,30 @@ pub fn run_process(
     if layout.processes() > 1 || workers > 1 {
         exit_on_any_panic();
     }
-    let communication = if layout.processes() > 1 {
-        CommunicationConfig::Cluster {
-            threads: workers,
-            process: layout.process,
-            addresses: layout.addresses.clone(),
-            report: false,
-            zerocopy: false,
-        }
-    } else {
-        CommunicationConfig::Process(workers)
-    };
-    let connected = Arc::new(AtomicBool::new(false));
-    if layout.processes() > 1 {
-        start_connect_watchdog(layout, Arc::clone(&connected));
-    }
     let started: Arc<Mutex<Option<Instant>>> = Arc::default();
     let (plan_for_workers, started_by_worker) = (plan.clone(), Arc::clone(&started));
-    let guards = timely::execute(
-        timely::Config {
-            communication,
-            worker: WorkerConfig::default(),
-        },
-        move |worker| {
-            connected.store(true, Ordering::SeqCst);
-            if worker.index() == 0 {
-                *started_by_worker.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
-            }
-            // A panic's message, not timely's `Any { .. }`, for a run in one thread.
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                run_worker(worker, &plan_for_workers)
-            }))
-            .map_err(|payload| panic_text(payload.as_ref()))
-        },
-    )
-    .map_err(DistributedError::Start)?;
+    let body = move |worker: &mut Worker| {
+        if worker.index() == 0 {
+            *started_by_worker.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+        }
+        // A panic's message, not timely's `Any { .. }`, for a run in one thread.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run_worker(worker, &plan_for_workers)
+        }))
+        .map_err(|payload| panic_text(payload.as_ref()))
+    };
+    let guards = if layout.processes() > 1 {
+        crate::connect::start_workers(layout, workers, body)?
+    } else {
+        timely::execute(
+            timely::Config {
+                communication: CommunicationConfig::Process(workers),
+                worker: WorkerConfig::default(),
+            },
+            body,
+        )
+        .map_err(DistributedError::Start)?
+    };
     let mut results = guards.join().into_iter();
     let first = results.next();
     for other in results {
@@ -200,24 +190,5 @@ fn exit_on_any_panic() {
             }
             std::process::exit(EXIT_LOST_PEER);
         }));
-    });
-}
-
-fn start_connect_watchdog(layout: &Layout, connected: Arc<AtomicBool>) {
-    let (timeout, addresses) = (layout.connect_timeout, layout.addresses.clone());
-    std::thread::spawn(move || {
-        let deadline = Instant::now() + timeout;
-        while Instant::now() < deadline {
-            if connected.load(Ordering::SeqCst) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let e = DistributedError::Connect {
-            seconds: timeout.as_secs(),
-            addresses,
-        };
-        eprintln!("eo-distributed: {e}");
-        std::process::exit(EXIT_LOST_PEER);
     });
 }

@@ -3,7 +3,7 @@
 //! The learner writes the dataflow ([`dataflow`]): which worker gets which image
 //! ([`image_route`]), what a worker does with one image ([`process_on_worker`]), and the
 //! dataflow that routes images, processes them and sends every outcome to worker 0
-//! ([`run_worker`]). Everything around it — starting processes, the hostfile, the watchdog,
+//! ([`run_worker`]). Everything around it — starting processes, the hostfile, the connections,
 //! the report — is given (`given_06`, re-exported).
 
 pub mod dataflow;

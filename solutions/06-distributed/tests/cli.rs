@@ -45,6 +45,9 @@ fn two_and_three_local_processes_match_the_sequential_run() {
             "{stdout}"
         );
         assert!(stdout.contains("bytes per image"), "{stdout}");
+        // Standard output is the report: nothing of timely's connection set-up.
+        assert!(!stdout.contains("awaiting connections"), "{stdout}");
+        assert!(!stdout.contains("error connecting"), "{stdout}");
     }
 }
 
@@ -102,7 +105,7 @@ fn a_killed_process_makes_the_other_exit_fast() {
             .unwrap()
     };
     let (zero, mut one) = (start("0"), start("1"));
-    // Long enough for the two to connect and start working (timely retries once a second).
+    // Long enough for the two to connect (milliseconds) and start working.
     std::thread::sleep(Duration::from_millis(2500));
     one.kill().unwrap();
     let _ = one.wait();
