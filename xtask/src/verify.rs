@@ -515,9 +515,23 @@ fn count_passed(text: &str) -> usize {
         .sum()
 }
 
+/// The last `lines` lines of a test run's output, without its stack backtraces: a
+/// backtrace is 20-odd lines of frames that would push the failure's own message (the
+/// ratio, the expected and actual values) out of the excerpt.
 fn tail(text: &str, lines: usize) -> String {
-    let all: Vec<&str> = text.lines().collect();
-    all[all.len().saturating_sub(lines)..].join("\n")
+    let mut kept = Vec::new();
+    let mut in_backtrace = false;
+    for line in text.lines() {
+        if line.starts_with("stack backtrace:") {
+            in_backtrace = true;
+        } else if in_backtrace {
+            // A backtrace ends with this note (or, without it, at the next blank line).
+            in_backtrace = !(line.starts_with("note: Some details are omitted") || line.is_empty());
+        } else {
+            kept.push(line);
+        }
+    }
+    kept[kept.len().saturating_sub(lines)..].join("\n")
 }
 
 #[cfg(test)]
@@ -549,5 +563,14 @@ mod tests {
     fn tail_keeps_the_last_lines() {
         assert_eq!(tail("a\nb\nc", 2), "b\nc");
         assert_eq!(tail("a", 5), "a");
+    }
+
+    #[test]
+    fn tail_leaves_out_backtraces_but_keeps_the_message() {
+        let text = "thread 't' panicked at x.rs:1:2:\ntiming: the ratio was 1.13x\nstack backtrace:\n   0: frame\n             at here\nnote: Some details are omitted, run with `RUST_BACKTRACE=full`\n\nfailures:\n    t";
+        assert_eq!(
+            tail(text, 4),
+            "timing: the ratio was 1.13x\n\nfailures:\n    t"
+        );
     }
 }
