@@ -255,7 +255,7 @@ harness::reject!(properties_order_rejects_consumers_before_inputs:
 
 /// The executors are given code, outside the learner's steps: this mutant stands in for a
 /// rayon executor that is secretly sequential (the check's fast side run by
-/// `Executor::Sequential`), and proves the 1.7x threshold rejects it.
+/// `Executor::Sequential`), and proves the 1.3x threshold rejects it.
 #[test]
 fn timing_rejects_a_rayon_executor_that_is_secretly_sequential() {
     if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {

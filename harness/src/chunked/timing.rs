@@ -1,5 +1,5 @@
 //! Section 05, step 3 timed: with your order, the rayon executor runs the lesson's pipeline
-//! (map_overlap(1, smooth) → mean) at least 1.7× faster than the sequential executor, judged
+//! (map_overlap(1, smooth) → mean) at least 1.3× faster than the sequential executor, judged
 //! only in rounds in which two cores were free ([`crate::timing::quiet_rounds`]).
 //!
 //! The executors are given code, so what this judges of yours is the order: it must leave
@@ -18,22 +18,29 @@ pub const TIMING_SIDE: usize = 4000;
 /// The timed chunks: 64 of them, enough for both cores at any moment.
 pub const TIMING_CHUNK: usize = 500;
 
-/// Threshold for [`timing_order_rayon_vs_sequential`], the issue's goal. The same pipeline
-/// (this array, these chunks, split_every 8) measured 1.93x with the reference order in the
-/// demo's recorded table while other processes used one of the two cores
-/// (book/src/generated/demo-05.md, 2026-11-26). This check's own verdicts on the reference:
-/// 2.70x, 7 of 7 rounds judged (probe 1.93-1.99x), `cargo test -p solution-05 --test checks
-/// timing_ -- --include-ignored`, quiet machine (load average 0.9 → 1.4), 2026-11-26 18:57
-/// UTC; and 2.30x inside `cargo xtask verify` in CI the same evening. Above 2x, because the
-/// calling thread keeps the books and frees chunks while the pool's two threads compute. A
-/// sequential executor in its place measured 0.98x in this check's judged rounds (3 of 7,
-/// `cargo test -p harness --features chunked --test mutants_chunked timing`, 2-core EPYC VM,
-/// 2026-11-26, load average 3.6). So 1.7x is the issue's goal and sits below every measured
-/// ratio; it is not halved, because half of 1.93 would accept 1.0x.
-pub const RAYON_VS_SEQUENTIAL_AT_LEAST: f64 = 1.7;
+/// Threshold for [`timing_order_rayon_vs_sequential`]. What the reference order measures
+/// depends on the process's allocator state, because every chunk is a fresh 2 MB array:
+/// - in a process of its own (`cargo test -p solution-05 --test checks timing_ --
+///   --include-ignored`, only the timing check runs) most chunks are fresh `mmap`s whose
+///   page faults both cores share: 2.19x, 2.38x, 2.59x (sequential ~280 ms), 2026-11-26
+///   21:00 UTC, quiet;
+/// - after the other checks in the same process (`cargo test -p solution-05 --test checks --
+///   --include-ignored`, as a learner runs it and as `cargo xtask verify` runs the pasted
+///   solution) glibc's adaptive mmap threshold has risen, chunks come from the heap without
+///   faults, the sequential run is faster (~168 ms) and the gain smaller: 1.68x, 1.66x,
+///   1.88x, 1.66x, 1.57x (2-core EPYC VM, 21:22-21:26 UTC, load average 0.03 at the start,
+///   every probe round quiet). The former threshold, 1.7x (the issue's goal, set from
+///   fresh-process readings), failed in 4 of those 5 runs, and once in CI's pasted-solution
+///   step.
+///
+/// A sequential executor in the rayon executor's place measured 0.98x (`cargo test -p harness
+/// --features chunked --test mutants_chunked timing`). As for section 03's parallel check,
+/// halving would accept 1.0x; 1.3x keeps the required *gain* (0.3) about 2x below the
+/// smallest measured one (0.57), and still rejects the sequential executor.
+pub const RAYON_VS_SEQUENTIAL_AT_LEAST: f64 = 1.3;
 /// What the reference solution measured, quoted in failure messages.
-pub const RAYON_VS_SEQUENTIAL_MEASURED: &str = "the reference order measured 2.30-2.70x when judged \
-     (1.93x in the demo with another process on one of the 2 cores)";
+pub const RAYON_VS_SEQUENTIAL_MEASURED: &str = "the reference order measured 1.57-1.88x after the \
+     other checks in one process, 2.2-2.6x alone in a fresh one (2 quiet cores)";
 
 static TIMING_SKIPPED: AtomicBool = AtomicBool::new(false);
 
