@@ -194,8 +194,8 @@ pub fn run(images: u64) -> Report {
     let startup = median(&totals).saturating_sub(two);
     report.say(&format!(
         "The timely walls start when worker 0 starts (processes connected); starting the two \
-         processes and connecting them added {} more (timely retries a connection once a \
-         second). 2 processes took {:.1}% {} than rayon (the goal: within 15%). Checksums \
+         processes and connecting them added {} more (a process that starts before its peer \
+         listens tries again every 50 ms). 2 processes took {:.1}% {} than rayon (the goal: within 15%). Checksums \
          identical in every run: {}.",
         format_duration(startup),
         (two.as_secs_f64() / rayon.as_secs_f64() - 1.0).abs() * 100.0,
