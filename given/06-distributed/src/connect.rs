@@ -84,7 +84,8 @@ pub fn connect(layout: &Layout) -> Result<Vec<Option<TcpStream>>, DistributedErr
                     sockets[peer] = Some(stream);
                 }
             }
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(RETRY),
+            // Nothing to accept yet (WouldBlock), or a connection that failed while being
+            // accepted: either way, wait and look again until the deadline.
             Err(_) => std::thread::sleep(RETRY),
         }
     }
