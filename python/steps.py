@@ -90,6 +90,12 @@ def slow(repeats):
     return max(1, repeats // 5)
 
 
+# The in-place add out of the tutorial's size: three arrays of 2 MiB (together well inside a
+# 32 MiB level-3 cache) and of 512 MiB (far outside any cache).
+ADD_CACHED_LEN = 256 * 1024
+ADD_LARGE_LEN = 64 << 20
+
+
 def step_add(repeats, images):
     size_of_vec = 2000 * 2000
     X_list = range(size_of_vec)
@@ -104,11 +110,25 @@ def step_add(repeats, images):
     # The tutorial's "Are the arrays identical?" cell, which is also the list's warm-up.
     if not (list_add() == X + Y).all():
         raise AssertionError("the list add and numpy's X + Y differ")
-    return [
+    rows = [
         row("add.list", "list comprehension, 4M ints", timed(list_add, slow(repeats), 0)),
         row("add.numpy", "numpy Z = X + Y, int64", timed(lambda: X + Y, repeats)),
         row("add.inplace", "np.add(X, Y, out=Z)", timed(lambda: np.add(X, Y, out=Z), repeats)),
+        row("add.copy", "np.copyto(Z, X), 4M int64", timed(lambda: np.copyto(Z, X), repeats)),
     ]
+    # The in-place add where its three arrays fit in the cache, and far outside it.
+    small_x, small_y = np.arange(ADD_CACHED_LEN), np.arange(ADD_CACHED_LEN)
+    small_out = np.empty_like(small_x)
+    rows.append(row("add.inplace.cached", f"np.add(out=), {ADD_CACHED_LEN >> 10}K int64",
+                    timed(lambda: np.add(small_x, small_y, out=small_out), repeats)))
+    del X, Y, Z
+    big_x, big_y = np.arange(ADD_LARGE_LEN), np.arange(ADD_LARGE_LEN)
+    big_out = np.empty_like(big_x)
+    rows.append(row("add.inplace.large", f"np.add(out=), {ADD_LARGE_LEN >> 20}M int64",
+                    timed(lambda: np.add(big_x, big_y, out=big_out), slow(repeats))))
+    rows.append(row("add.copy.large", f"np.copyto(Z, X), {ADD_LARGE_LEN >> 20}M int64",
+                    timed(lambda: np.copyto(big_out, big_x), slow(repeats))))
+    return rows
 
 
 def step_smooth(repeats, images):

@@ -33,7 +33,39 @@ pub const ROWS: &[RowSpec] = &[
         label: "add, in place",
         rust: "`add_into`",
         differs: "same work, into an existing array; all three arrays on 2 MiB pages on \
-                  both sides (on 4 KiB pages Rust's `add_into` is slower: demo 01)",
+                  both sides (on 4 KiB pages Rust's `add_into` is slower: demo 01). Z is 32 \
+                  MiB, so Rust's `add_into` writes it with streaming stores (book §1.4)",
+    },
+    RowSpec {
+        key: "add.copy",
+        label: "copy, the floor",
+        rust: "`copy_from_slice`",
+        differs: "no add: one array copied into another, 4M int64 on 2 MiB pages on both \
+                  sides; the least an add into an existing array could move (it also reads Y). \
+                  Both call the C library's `memcpy`",
+    },
+    RowSpec {
+        key: "add.inplace.cached",
+        label: "add, in place, in cache",
+        rust: "`add_into`",
+        differs: "as `add, in place`, on 256K int64 per array: the three arrays (6 MiB) fit \
+                  in the level-3 cache, so both sides use plain stores (book §1.4)",
+    },
+    RowSpec {
+        key: "add.inplace.large",
+        label: "add, in place, 64M",
+        rust: "`add_into`",
+        differs: "as `add, in place`, on 64M int64 per array (512 MiB each), far outside any \
+                  cache. numpy's loop stores through the cache, which first reads each line \
+                  of Z; Rust's `add_into` writes outputs of 4 MiB or more with streaming \
+                  stores, which skip that read (book §1.4)",
+    },
+    RowSpec {
+        key: "add.copy.large",
+        label: "copy, 64M",
+        rust: "`copy_from_slice`",
+        differs: "the floor for the row above: one 512 MiB array copied into another by \
+                  `memcpy` on both sides, which streams copies this large",
     },
     RowSpec {
         key: "smooth.first",

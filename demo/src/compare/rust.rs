@@ -5,7 +5,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ndarray::{Array1, Array2, ArrayView1};
+use ndarray::{Array1, Array2, ArrayView1, ArrayViewMut1};
 use solution_03::{
     FFT2_SWEEP_SHAPES, Fft2, FftWork, PipelineConfig, Sink, TUTORIAL_SHAPE, load_eo_data,
     run_parallel, run_sequential,
@@ -21,6 +21,11 @@ type Row = (&'static str, Vec<f64>);
 
 /// The tutorial's vector length: `2000*2000`.
 const ADD_LEN: usize = 2000 * 2000;
+
+/// The in-place add's other sizes, as `steps.py`'s: three arrays of 2 MiB (together well
+/// inside a 32 MiB level-3 cache), and of 512 MiB (far outside any cache).
+const ADD_CACHED_LEN: usize = 256 * 1024;
+const ADD_LARGE_LEN: usize = 64 << 20;
 
 /// Longest wait for one cluster run; only a hang reaches it.
 const CLUSTER_TIMEOUT: Duration = Duration::from_secs(600);
@@ -107,7 +112,7 @@ fn add(work: Workload) -> Vec<Row> {
     let (xv, yv) = (ArrayView1::from(&x), ArrayView1::from(&y));
     let (boxed_x, boxed_y) = (solution_01::py_list(&x), solution_01::py_list(&y));
     let mut out = Array1::from(solution_01::pages::vec_on_huge_pages(ADD_LEN, 0_i64));
-    vec![
+    let mut rows = vec![
         (
             "add.list",
             timed(work.slow_repeats(), || {
@@ -124,7 +129,57 @@ fn add(work: Workload) -> Vec<Row> {
                 solution_01::add_into(xv, yv, out.view_mut())
             }),
         ),
-    ]
+        (
+            "add.copy",
+            timed(work.repeats, || {
+                out.as_slice_mut().expect("contiguous").copy_from_slice(&x)
+            }),
+        ),
+    ];
+    rows.extend(add_into_at(
+        ADD_CACHED_LEN,
+        "add.inplace.cached",
+        None,
+        work.repeats,
+    ));
+    rows.extend(add_into_at(
+        ADD_LARGE_LEN,
+        "add.inplace.large",
+        Some("add.copy.large"),
+        work.slow_repeats(),
+    ));
+    rows
+}
+
+/// `add_into` on arrays of `len` elements (on 2 MiB pages where numpy's would be), as row
+/// `key`, and, when `copy_key` is given, a plain copy of one of them as that row.
+fn add_into_at(
+    len: usize,
+    key: &'static str,
+    copy_key: Option<&'static str>,
+    calls: u32,
+) -> Vec<Row> {
+    let filled = || {
+        let mut vec = solution_01::pages::vec_on_huge_pages(len, 0_i64);
+        vec.iter_mut().zip(0..).for_each(|(v, i)| *v = i);
+        vec
+    };
+    let (x, y) = (filled(), filled());
+    let mut out = solution_01::pages::vec_on_huge_pages(len, 0_i64);
+    let mut rows = vec![(
+        key,
+        timed(calls, || {
+            solution_01::add_into(
+                ArrayView1::from(&x),
+                ArrayView1::from(&y),
+                ArrayViewMut1::from(&mut out[..]),
+            )
+        }),
+    )];
+    if let Some(copy_key) = copy_key {
+        rows.push((copy_key, timed(calls, || out.copy_from_slice(&x))));
+    }
+    rows
 }
 
 fn smooth(work: Workload, first_round: bool) -> Vec<Row> {
