@@ -3,18 +3,19 @@
 use std::sync::Arc;
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
-use realfft::{RealFftPlanner, RealToComplex};
 use rustfft::{Fft, FftPlanner};
 
 use crate::Complex64;
 
 /// Side of the square tiles in which [`transpose_into`] moves data (16 × 16 complex
-/// values, 4 KiB, stay in the L1 cache), and how many columns [`Fft2::forward_into`]
-/// transforms at a time. Measured against 4, 8 and 32 columns at a time, interleaved, over
-/// the sweep's shapes (2026-11-26, load average ~4): 16 was fastest or within 2% at every
-/// shape; 4 columns (one cache line per row) took 1.3–1.7× as long, 32 up to 1.3× at
-/// 2048² and 4000².
+/// values, 4 KiB, stay in the L1 cache).
 pub const TILE: usize = 16;
+
+/// How many pairs of image columns [`Fft2::forward_into`] transforms at a time (each pair
+/// is one complex column). 32 image columns are four cache lines of every image row, read
+/// whole. Measured at 1000², 8, 16 and 32 pairs (interleaved, 2026-11-26, load ~1.3):
+/// 5.6, 4.5 and 6.4 ms; at 1024², 5.0, 5.2 and 5.2 ms.
+pub const COLUMN_PAIRS: usize = 16;
 
 /// The shapes of the size sweep (`cargo bench -p solution-03 -- fft2_sweep`, `cargo xtask
 /// compare --steps fft2-sweep`): powers of two, the tutorial's 1000² and a prime side
@@ -36,12 +37,22 @@ pub const FFT2_SWEEP_SHAPES: [(usize, usize); 9] = [
 /// A 2-D FFT for one image shape, planned once and shared by every thread (`Fft2` is
 /// `Send + Sync`: the plans are immutable; each thread brings its own [`FftWork`]).
 ///
-/// The input is real, so the spectrum is *Hermitian*: `X[-k1, -k2] = conj(X[k1, k2])`
-/// (indices modulo the shape). This implementation uses that: it transforms each row with
-/// a real-to-complex FFT (which returns only the `cols / 2 + 1` non-redundant
-/// frequencies), transforms those `cols / 2 + 1` columns, and fills the other half of the
-/// spectrum by symmetry. That is about half the arithmetic and half the memory traffic of
-/// the all-complex [`ComplexFft2`](crate::ComplexFft2).
+/// The input is real, and this implementation uses it twice (book §3.2, "Real input"):
+///
+/// 1. **Columns first, two at a time.** Image columns `a` and `b` are packed into one
+///    complex column `a + i·b`; one complex transform then gives both spectra, separated
+///    with `A[k] = (Z[k] + conj(Z[-k])) / 2` and `B[k] = (Z[k] - conj(Z[-k])) / 2i`. Half
+///    the column transforms, and no real-to-complex post-processing.
+/// 2. **Half the rows.** The spectrum is *Hermitian*, `X[-k1, -k2] = conj(X[k1, k2])`
+///    (indices modulo the shape): rows `rows / 2 + 1..` of the result mirror rows
+///    `1..rows / 2`. Only rows `0..=rows / 2` go through the row transforms — written
+///    straight into the output, where they are contiguous — and the rest is filled by
+///    symmetry.
+///
+/// Columns are read from the image [`COLUMN_PAIRS`] pairs at a time into a small
+/// contiguous buffer (rustfft transforms contiguous runs); nothing image-sized is copied
+/// in between. About half the arithmetic and memory traffic of the all-complex
+/// [`ComplexFft2`](crate::ComplexFft2).
 pub struct Fft2 {
     shape: (usize, usize),
     /// `None` when a dimension is 0: there is nothing to plan.
@@ -49,10 +60,10 @@ pub struct Fft2 {
 }
 
 struct Plans {
-    /// Real-to-complex, length `cols`: one call per row.
-    rows: Arc<dyn RealToComplex<f64>>,
-    /// Complex, length `rows`: one call per (non-redundant) column.
+    /// Complex, length `rows`: one call per pair of image columns.
     columns: Arc<dyn Fft<f64>>,
+    /// Complex, length `cols`: one call per (non-redundant) row.
+    rows: Arc<dyn Fft<f64>>,
 }
 
 /// The work buffers of [`Fft2::forward_into`], one per thread: empty at first, grown to
@@ -60,15 +71,14 @@ struct Plans {
 /// transforms many images allocates only once.
 #[derive(Default)]
 pub struct FftWork {
-    /// One row of the image (the row transform uses its input as scratch).
-    row_in: Vec<f64>,
-    /// The `rows × half` row spectra.
-    row_spectra: Vec<Complex64>,
-    /// `TILE` columns of the row spectra, contiguous.
+    /// [`COLUMN_PAIRS`] complex columns, each a pair of image columns, contiguous.
     block: Vec<Complex64>,
-    /// The row and column transforms' scratch.
-    row_scratch: Vec<Complex64>,
+    /// The non-redundant rows' full spectra, for [`Fft2::forward_half_into`] only (the
+    /// full spectrum computes them in place in its output).
+    upper_rows: Vec<Complex64>,
+    /// The column and row transforms' scratch.
     column_scratch: Vec<Complex64>,
+    row_scratch: Vec<Complex64>,
 }
 // ANCHOR_END: fft2_struct
 
@@ -79,9 +89,12 @@ impl Fft2 {
     /// Any shape is accepted: a dimension of 0 gives a transform of empty images.
     pub fn new(shape: (usize, usize)) -> Fft2 {
         let (rows, cols) = shape;
-        let plans = (rows > 0 && cols > 0).then(|| Plans {
-            rows: RealFftPlanner::<f64>::new().plan_fft_forward(cols),
-            columns: FftPlanner::<f64>::new().plan_fft_forward(rows),
+        let plans = (rows > 0 && cols > 0).then(|| {
+            let mut planner = FftPlanner::<f64>::new();
+            Plans {
+                columns: planner.plan_fft_forward(rows),
+                rows: planner.plan_fft_forward(cols),
+            }
         });
         Fft2 { shape, plans }
     }
@@ -109,10 +122,10 @@ impl Fft2 {
     /// [`Fft2::forward`] into `out`, with the work buffers in `work`: after the first call
     /// with a given `work`, no allocation at all. Every element of `out` is overwritten.
     ///
-    /// Any layout of `image` is accepted (a strided or transposed view is read row by
-    /// row). Cost: `O(rows·cols·log)`; `work` holds a half-size spectrum (8 bytes per
-    /// pixel), `TILE` columns and the plans' scratch (`cargo bench -p solution-03 --
-    /// stages` times it).
+    /// Any layout of `image` is accepted (a strided or transposed view is read element by
+    /// element, a standard one a row slice at a time). Cost: `O(rows·cols·log)`; `work`
+    /// holds [`COLUMN_PAIRS`] columns and the plans' scratch (`cargo bench -p solution-03
+    /// -- stages` times it).
     ///
     /// # Panics
     /// With both shapes, if `image` or `out` does not have the planned shape; if `out` is
@@ -140,7 +153,8 @@ impl Fft2 {
     /// `0..=cols / 2` of [`Fft2::forward`]'s result, into `out` (`rows × (cols / 2 + 1)`),
     /// with the work buffers in `work` (no allocation after the first call). For callers that
     /// do not need the other half (it is `X[k1, cols - k2] = conj(X[-k1, k2])`): a third
-    /// less memory traffic than the full spectrum.
+    /// less memory traffic than the full spectrum. `work` then also holds the
+    /// `rows / 2 + 1` non-redundant rows' full spectra.
     ///
     /// # Panics
     /// With both shapes, if `image` does not have the planned shape or `out` is not
@@ -185,60 +199,46 @@ impl Fft2 {
         let Some(plans) = &self.plans else {
             return;
         };
-        let half = cols / 2 + 1;
+        let upper = rows / 2 + 1;
         let FftWork {
-            row_in,
-            row_spectra,
             block,
-            row_scratch,
+            upper_rows,
             column_scratch,
+            row_scratch,
         } = work;
         // `resize` allocates only when a buffer grows: the first call, or a larger plan.
-        row_in.resize(cols, 0.0);
-        row_spectra.resize(rows * half, Complex64::default());
-        block.resize(TILE * rows, Complex64::default());
-        row_scratch.resize(plans.rows.get_scratch_len(), Complex64::default());
+        block.resize(COLUMN_PAIRS * rows, Complex64::default());
         column_scratch.resize(
             plans.columns.get_inplace_scratch_len(),
             Complex64::default(),
         );
-
-        // 1. Real-to-complex FFT of every row: `rows × half` values.
-        for (row, spectrum) in image
-            .rows()
-            .into_iter()
-            .zip(row_spectra.chunks_exact_mut(half))
-        {
-            // The input buffer doubles as scratch space, so each row is copied in first.
-            for (dst, &src) in row_in.iter_mut().zip(row.iter()) {
-                *dst = src;
+        row_scratch.resize(plans.rows.get_inplace_scratch_len(), Complex64::default());
+        // Where rows 0..upper of the full spectrum are computed: in place in a full
+        // output, in `work` for a half one.
+        let upper_spectra = match layout {
+            Half::Mirror => &mut out[..upper * cols],
+            Half::Only => {
+                upper_rows.resize(upper * cols, Complex64::default());
+                &mut upper_rows[..]
             }
-            plans
-                .rows
-                .process_with_scratch(row_in, spectrum, row_scratch)
-                .expect("buffer lengths match the plan");
-        }
+        };
 
-        // 2. Transform the `half` non-redundant columns, TILE of them at a time: gather
-        //    them into a small contiguous buffer (rustfft transforms contiguous runs of
-        //    `rows` values), transform, and write them into their columns of the result.
-        for first in (0..half).step_by(TILE) {
-            let width = TILE.min(half - first);
-            let block = &mut block[..width * rows];
-            gather_columns(row_spectra, half, first, width, block);
+        // 1. The columns, 2 · COLUMN_PAIRS image columns at a time: packed in pairs into
+        //    complex columns, transformed, separated into the two columns' spectra, and
+        //    written into their columns of rows 0..upper.
+        for first in (0..cols).step_by(2 * COLUMN_PAIRS) {
+            let width = (2 * COLUMN_PAIRS).min(cols - first);
+            let block = &mut block[..width.div_ceil(2) * rows];
+            gather_column_pairs(image, first, width, block);
             plans.columns.process_with_scratch(block, column_scratch);
-            let row_len = match layout {
-                Half::Mirror => cols,
-                Half::Only => half,
-            };
-            write_columns(block, rows, row_len, first, out);
+            separate_column_pairs(block, rows, first, width, upper_spectra, cols);
         }
-        // 3. The redundant half, in one pass over the rows (measured against mirroring
-        //    each tile as it is written, interleaved, 2026-11-26, load ~4.3: the same
-        //    within noise at 512² to 2048², 1.2–1.6× faster at 4000², where the tiles'
-        //    partial cache lines on the mirrored side cost most).
-        if let Half::Mirror = layout {
-            fill_by_symmetry(out, rows, cols);
+        // 2. The rows 0..upper, contiguous, in one call.
+        plans.rows.process_with_scratch(upper_spectra, row_scratch);
+        // 3. The other rows, by symmetry.
+        match layout {
+            Half::Mirror => fill_by_symmetry(out, rows, cols),
+            Half::Only => half_by_symmetry(upper_rows, rows, cols, out),
         }
     }
     // ANCHOR_END: fft2_forward
@@ -285,69 +285,101 @@ enum Half {
 }
 
 // ANCHOR: fill_by_symmetry
-/// Fills the redundant columns `half..cols` of `out` (`rows × cols`, row-major, columns
-/// `0..half` already transformed) by Hermitian symmetry: the input was real, so
-/// `X[k1, cols - k2] = conj(X[(rows - k1) % rows, k2])` for `1 <= k2 <= cols - half`. One
-/// pass, row by row: each output row reads one other row's left part and writes its own
-/// right part, both in order, so every cache line is written whole, once.
+/// Fills rows `rows / 2 + 1..rows` of `out` (`rows × cols`, row-major, rows `0..=rows / 2`
+/// already transformed) by Hermitian symmetry: the input was real, so
+/// `X[k1, k2] = conj(X[rows - k1, (cols - k2) % cols])`. Each target row reads one source
+/// row backwards (after its first element) and writes its own in order, so every cache
+/// line is written whole, once.
 fn fill_by_symmetry(out: &mut [Complex64], rows: usize, cols: usize) {
-    let half = cols / 2 + 1;
-    let mirrored = cols - half;
-    let mirror = |source: &[Complex64], target: &mut [Complex64]| {
-        // Target column half + j is cols - k2 with k2 = mirrored - j: source columns
-        // 1..=mirrored, read backwards.
-        for (t, s) in target.iter_mut().zip(source[1..=mirrored].iter().rev()) {
-            *t = s.conj();
-        }
+    let upper = rows / 2 + 1;
+    let (sources, targets) = out.split_at_mut(upper * cols);
+    for (target, k1) in targets.chunks_exact_mut(cols).zip(upper..) {
+        let source = &sources[(rows - k1) * cols..][..cols];
+        mirror_row(source, target);
+    }
+}
+
+/// `target[k2] = conj(source[(cols - k2) % cols])` for `k2` in `0..target.len()`
+/// (`target` may be shorter than `source`: the half spectrum's rows).
+fn mirror_row(source: &[Complex64], target: &mut [Complex64]) {
+    let Some((first, rest)) = target.split_first_mut() else {
+        return;
     };
-    for k1 in 0..rows {
-        let m = (rows - k1) % rows;
-        if m == k1 {
-            // Row 0 (and row rows / 2): its own left part, which lies before `half`.
-            let (left, right) = out[k1 * cols..(k1 + 1) * cols].split_at_mut(half);
-            mirror(left, right);
+    *first = source[0].conj();
+    for (t, s) in rest.iter_mut().zip(source[1..].iter().rev()) {
+        *t = s.conj();
+    }
+}
+
+/// The half spectrum (`rows × (cols / 2 + 1)`, `out`) from the full spectra of rows
+/// `0..=rows / 2` (`upper_rows`, `cols` wide): their left parts, then the other rows by
+/// symmetry as in [`fill_by_symmetry`].
+fn half_by_symmetry(upper_rows: &[Complex64], rows: usize, cols: usize, out: &mut [Complex64]) {
+    let (upper, half) = (rows / 2 + 1, cols / 2 + 1);
+    for (k1, target) in out.chunks_exact_mut(half).enumerate() {
+        if k1 < upper {
+            target.copy_from_slice(&upper_rows[k1 * cols..][..half]);
         } else {
-            let (low, high) = out.split_at_mut(k1.max(m) * cols);
-            let (source, target) = if m < k1 {
-                (&low[m * cols..(m + 1) * cols], &mut high[..cols])
-            } else {
-                (&high[..cols], &mut low[k1 * cols..(k1 + 1) * cols])
-            };
-            mirror(source, &mut target[half..]);
+            mirror_row(&upper_rows[(rows - k1) * cols..][..cols], target);
         }
     }
 }
 
-/// Copies columns `first..first + width` of `spectra` (`rows × half`, row-major) into
-/// `block`, one column after another (`width × rows`).
-fn gather_columns(
-    spectra: &[Complex64],
-    half: usize,
+/// Packs image columns `first..first + width` into `block` as complex columns of
+/// `rows` values, one after another: columns `first + 2p` (real part) and `first + 2p + 1`
+/// (imaginary part) into column `p`. An odd last column gets a zero imaginary part.
+fn gather_column_pairs(
+    image: ArrayView2<f64>,
     first: usize,
     width: usize,
     block: &mut [Complex64],
 ) {
-    let rows = block.len() / width;
-    for (k1, row) in spectra.chunks_exact(half).enumerate().take(rows) {
-        for (j, &value) in row[first..first + width].iter().enumerate() {
-            block[j * rows + k1] = value;
+    let rows = image.nrows();
+    for (k1, row) in image.rows().into_iter().enumerate() {
+        let pixel = |j: usize| if j < width { row[first + j] } else { 0.0 };
+        match row.as_slice() {
+            Some(row) => {
+                // The common case, a contiguous row: slices, no index checks per pixel.
+                let (pairs, odd) = row[first..first + width].as_chunks::<2>();
+                for (column, &[re, im]) in block.chunks_exact_mut(rows).zip(pairs) {
+                    column[k1] = Complex64::new(re, im);
+                }
+                if let Some(&re) = odd.first() {
+                    block[pairs.len() * rows + k1] = Complex64::new(re, 0.0);
+                }
+            }
+            None => {
+                for (p, column) in block.chunks_exact_mut(rows).enumerate() {
+                    column[k1] = Complex64::new(pixel(2 * p), pixel(2 * p + 1));
+                }
+            }
         }
     }
 }
 
-/// Writes the transformed columns in `block` (`width × rows`), columns `first..first +
-/// width` of the spectrum, into `out` (`rows × row_len`, row-major).
-fn write_columns(
+/// Separates the transformed pairs in `block` into the spectra of image columns `first..
+/// first + width`, and writes their rows `0..=rows / 2` into `upper` (`cols` wide): for
+/// `Z` the transform of `a + i·b`, `A[k] = (Z[k] + conj(Z[-k])) / 2` and
+/// `B[k] = (Z[k] - conj(Z[-k])) / 2i`.
+fn separate_column_pairs(
     block: &[Complex64],
     rows: usize,
-    row_len: usize,
     first: usize,
-    out: &mut [Complex64],
+    width: usize,
+    upper: &mut [Complex64],
+    cols: usize,
 ) {
-    let width = block.len() / rows;
-    for (k1, out_row) in out.chunks_exact_mut(row_len).enumerate() {
-        for (j, value) in out_row[first..first + width].iter_mut().enumerate() {
-            *value = block[j * rows + k1];
+    for (k1, upper_row) in upper.chunks_exact_mut(cols).enumerate() {
+        let mirror = (rows - k1) % rows;
+        let target = &mut upper_row[first..first + width];
+        for (pair, column) in target.chunks_mut(2).zip(block.chunks_exact(rows)) {
+            let (z, z_mirror) = (column[k1], column[mirror].conj());
+            pair[0] = (z + z_mirror) * 0.5;
+            if let Some(b) = pair.get_mut(1) {
+                let d = (z - z_mirror) * 0.5;
+                // d / i = -i·d
+                *b = Complex64::new(d.im, -d.re);
+            }
         }
     }
 }
