@@ -53,3 +53,27 @@ pub fn add_into(
     Ok(())
 }
 // ANCHOR_END: add_into
+
+#[cfg(test)]
+mod tests {
+    use ndarray::Array1;
+
+    /// Above the streaming threshold (and at odd lengths around it) `add_into` still
+    /// gives the wrapping sum of every element: the harness's random inputs are small, so
+    /// they never reach that path.
+    #[test]
+    fn large_outputs_written_with_streaming_stores_hold_the_sum() {
+        let threshold = crate::simd::STREAM_MIN_BYTES / size_of::<i64>();
+        for len in [threshold - 1, threshold, threshold + 3] {
+            let x = Array1::from_iter(
+                (0..len as i64).map(|k| k.wrapping_mul(0x9E37_79B9_7F4A_7C15u64 as i64)),
+            );
+            let y = Array1::from_iter((0..len as i64).map(|k| i64::MAX - k));
+            let mut out = Array1::from_elem(len, -1_i64);
+            crate::add_into(x.view(), y.view(), out.view_mut()).expect("equal lengths");
+            for (k, ((&z, &a), &b)) in out.iter().zip(&x).zip(&y).enumerate() {
+                assert_eq!(z, a.wrapping_add(b), "length {len}, element {k}");
+            }
+        }
+    }
+}
