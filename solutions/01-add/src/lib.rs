@@ -23,7 +23,7 @@ pub mod in_place;
 pub mod indexed;
 pub mod naive;
 pub mod parallel;
-pub mod simd;
+
 pub mod vectorised;
 
 pub use checked::checked_add;

@@ -34,7 +34,6 @@
 pub mod naive;
 pub mod optimised;
 pub mod parallel;
-mod simd;
 
 pub use naive::smooth_naive;
 pub use optimised::{smooth_optimised, smooth_optimised_into};
