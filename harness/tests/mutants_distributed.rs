@@ -14,8 +14,8 @@ use solution_06::timely::dataflow::operators::vec::{Broadcast, Map, ToStream};
 use solution_06::timely::dataflow::operators::{Exchange, Inspect, Probe};
 use solution_06::timely::worker::Worker;
 use solution_06::{
-    Fft2, ImageOutcome, Placement, RunPlan, Sink, image_route, load_eo_data, power_summary,
-    process_on_worker, spectrum_checksum,
+    Fft2, ImageOutcome, Placement, RunPlan, Sink, Workspace, image_route, load_eo_data,
+    power_summary, process_on_worker, spectrum_checksum,
 };
 
 mod reference;
@@ -43,6 +43,7 @@ fn dataflow(worker: &mut Worker, plan: &RunPlan, mistake: Mistake) -> Vec<ImageO
     let received = Rc::new(RefCell::new(Vec::new()));
     let keep = Rc::clone(&received);
     let fft = Fft2::new(plan.shape);
+    let mut workspace = Workspace::new(plan.shape);
     let plan = plan.clone();
     let probe = worker.dataflow::<u64, _, _>(move |scope| {
         let images = indices.to_stream(scope);
@@ -52,7 +53,14 @@ fn dataflow(worker: &mut Worker, plan: &RunPlan, mistake: Mistake) -> Vec<ImageO
             _ => images.exchange(image_route),
         };
         let outcomes = routed.map(move |index| {
-            let mut o = process_on_worker(index, &plan, &fft, &Sink::Discard, placement);
+            let mut o = process_on_worker(
+                index,
+                &plan,
+                &fft,
+                &mut workspace,
+                &Sink::Discard,
+                placement,
+            );
             if mistake == Mistake::RoundsPowerToF32 {
                 o.power = o.power.iter().map(|&v| f64::from(v as f32)).collect();
             }
@@ -101,6 +109,7 @@ fn skips_smooth(
     index: u64,
     plan: &RunPlan,
     fft: &Fft2,
+    _workspace: &mut Workspace,
     _sink: &Sink,
     placement: Placement,
 ) -> ImageOutcome {

@@ -9,8 +9,8 @@ use given_06::timely::dataflow::operators::vec::{Map, ToStream};
 use given_06::timely::dataflow::operators::{Exchange, Inspect, Probe};
 use given_06::timely::worker::Worker;
 use given_06::{
-    Fft2, ImageOutcome, Placement, RunPlan, Sink, load_eo_data, power_summary, smooth,
-    spectrum_checksum, stage_nanos,
+    Fft2, ImageOutcome, Placement, RunPlan, Sink, Workspace, load_eo_data_into, power_summary,
+    smooth_into, spectrum_checksum, stage_nanos,
 };
 
 // ANCHOR: image_route
@@ -27,10 +27,14 @@ pub fn image_route(index: &u64) -> u64 {
 /// FFT with `fft` (planned for `plan.shape`), save to `sink`; then the checksum and the
 /// power summary of the spectrum. A failed save is recorded in the outcome, not raised: the
 /// run fails at worker 0, which names the image.
+///
+/// Every stage writes into `workspace` (made once per worker for `plan.shape`, as section
+/// 03's threads do), so a worker allocates nothing per image but the outcome itself.
 pub fn process_on_worker(
     index: u64,
     plan: &RunPlan,
     fft: &Fft2,
+    workspace: &mut Workspace,
     sink: &Sink,
     placement: Placement,
 ) -> ImageOutcome {

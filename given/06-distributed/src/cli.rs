@@ -79,7 +79,9 @@ pub fn main_with(run_worker: WorkerFn) -> ExitCode {
         }
     };
     // Like eo-pipeline (book §3.4): keep freed memory for the next image instead of
-    // page-faulting it in again; every process tunes its own allocator.
+    // page-faulting it in again; every process tunes its own allocator. The reference
+    // dataflow reuses one workspace per worker and does not need it; a dataflow that
+    // allocates its arrays per image does.
     solution_03::keep_freed_memory();
     if let Some(processes) = args.local {
         return launch_local(processes as usize, args.connect_timeout);

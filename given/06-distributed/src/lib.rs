@@ -32,8 +32,8 @@ pub use report::DistributedReport;
 pub use run::{CONNECT_TIMEOUT, EXIT_LOST_PEER, Layout, WorkerFn, run_process};
 
 pub use solution_03::{
-    Complex64, Fft2, PipelineConfig, RunReport, Sink, StageTimes, load_eo_data, run_parallel,
-    run_sequential, smooth, spectrum_checksum,
+    Complex64, Fft2, PipelineConfig, RunReport, Sink, StageTimes, Workspace, load_eo_data,
+    load_eo_data_into, run_parallel, run_sequential, smooth, smooth_into, spectrum_checksum,
 };
 /// timely itself, so that the exercise and the solution use the version the given code was
 /// built with.

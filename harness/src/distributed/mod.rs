@@ -18,7 +18,7 @@ pub use routing::*;
 pub use runs::*;
 pub use worker::*;
 
-use given_06::{Fft2, ImageOutcome, Placement, RunPlan, Sink, WorkerFn};
+use given_06::{Fft2, ImageOutcome, Placement, RunPlan, Sink, WorkerFn, Workspace};
 
 /// Section 06's public API: the three parts of the dataflow a learner writes.
 #[derive(Clone, Copy)]
@@ -26,7 +26,8 @@ pub struct DistributedApi {
     /// The exchange key of an image index.
     pub image_route: fn(&u64) -> u64,
     /// Section 03's stages on one image, on one worker.
-    pub process_on_worker: fn(u64, &RunPlan, &Fft2, &Sink, Placement) -> ImageOutcome,
+    pub process_on_worker:
+        fn(u64, &RunPlan, &Fft2, &mut Workspace, &Sink, Placement) -> ImageOutcome,
     /// The dataflow on one worker.
     pub run_worker: WorkerFn,
 }

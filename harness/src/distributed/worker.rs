@@ -1,7 +1,7 @@
 //! §6.3 — one image on one worker: section 03's stages, the checksum and the power summary.
 
 use given_06::spectrum_checksum;
-use given_06::{Fft2, Placement, RunPlan, Sink, load_eo_data, power_summary, smooth};
+use given_06::{Fft2, Placement, RunPlan, Sink, Workspace, load_eo_data, power_summary, smooth};
 
 use super::{BOOK_WORKER, DistributedApi};
 use crate::check::with_panic_context;
@@ -14,6 +14,9 @@ pub fn correctness_process_on_worker_matches_section_03(api: &DistributedApi) {
     let mut plan = RunPlan::new(3, shape, 2);
     plan.summary_side = 8;
     let fft = Fft2::new(shape);
+    // One workspace for the three images, as a worker has: what one image leaves in it must
+    // not leak into the next one's outcome.
+    let mut workspace = Workspace::new(shape);
     for (index, placement) in [
         (
             0,
@@ -39,7 +42,16 @@ pub fn correctness_process_on_worker_matches_section_03(api: &DistributedApi) {
     ] {
         let outcome = with_panic_context(
             || format!("process_on_worker({index}, …) panicked\n  read: {BOOK_WORKER}"),
-            || (api.process_on_worker)(index, &plan, &fft, &Sink::Discard, placement),
+            || {
+                (api.process_on_worker)(
+                    index,
+                    &plan,
+                    &fft,
+                    &mut workspace,
+                    &Sink::Discard,
+                    placement,
+                )
+            },
         );
         let spectrum = fft.forward(smooth(load_eo_data(index, shape).view()).view());
         let what = format!("process_on_worker({index}, shape {shape:?}, {placement:?})");

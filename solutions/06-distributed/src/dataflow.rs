@@ -9,8 +9,8 @@ use given_06::timely::dataflow::operators::vec::{Map, ToStream};
 use given_06::timely::dataflow::operators::{Exchange, Inspect, Probe};
 use given_06::timely::worker::Worker;
 use given_06::{
-    Fft2, ImageOutcome, Placement, RunPlan, Sink, load_eo_data, power_summary, smooth,
-    spectrum_checksum, stage_nanos,
+    Fft2, ImageOutcome, Placement, RunPlan, Sink, Workspace, load_eo_data_into, power_summary,
+    smooth_into, spectrum_checksum, stage_nanos,
 };
 
 // ANCHOR: image_route
@@ -28,32 +28,40 @@ pub fn image_route(index: &u64) -> u64 {
 /// power summary of the spectrum. A failed save is recorded in the outcome, not raised: the
 /// run fails at worker 0, which names the image.
 ///
+/// Every stage writes into `workspace` (made once per worker for `plan.shape`, as section
+/// 03's threads do), so a worker allocates nothing per image but the outcome itself.
+///
 /// # Panics
 /// If `fft` was planned for another shape.
 pub fn process_on_worker(
     index: u64,
     plan: &RunPlan,
     fft: &Fft2,
+    workspace: &mut Workspace,
     sink: &Sink,
     placement: Placement,
 ) -> ImageOutcome {
     let started = Instant::now();
-    let image = load_eo_data(index, plan.shape);
+    load_eo_data_into(index, workspace.image.view_mut());
     let loaded = Instant::now();
-    let smoothed = smooth(image.view());
-    drop(image);
+    smooth_into(
+        workspace.image.view(),
+        workspace.smoothed.view_mut(),
+        &mut workspace.smooth_scratch,
+    );
     let smoothed_at = Instant::now();
-    let spectrum = fft.forward(smoothed.view());
-    drop(smoothed);
+    fft.forward_into(
+        workspace.smoothed.view(),
+        &mut workspace.fft,
+        workspace.spectrum.view_mut(),
+    );
     let transformed = Instant::now();
-    let save_error = sink
-        .save(index, spectrum.view())
-        .err()
-        .map(|e| e.to_string());
+    let spectrum = workspace.spectrum.view();
+    let save_error = sink.save(index, spectrum).err().map(|e| e.to_string());
     let saved = Instant::now();
     ImageOutcome {
         index,
-        checksum: spectrum_checksum(spectrum.view()),
+        checksum: spectrum_checksum(spectrum),
         stage_nanos: stage_nanos(&StageTimes {
             load: loaded - started,
             smooth: smoothed_at - loaded,
@@ -61,7 +69,7 @@ pub fn process_on_worker(
             save: saved - transformed,
         }),
         placement,
-        power: power_summary(spectrum.view(), plan.summary_side),
+        power: power_summary(spectrum, plan.summary_side),
         save_error,
     }
 }
@@ -86,13 +94,16 @@ pub fn run_worker(worker: &mut Worker, plan: &RunPlan) -> Vec<ImageOutcome> {
     let received = Rc::new(RefCell::new(Vec::new()));
     let keep = Rc::clone(&received);
     let fft = Fft2::new(plan.shape);
+    let mut workspace = Workspace::new(plan.shape);
     let sink = plan.out.clone().map_or(Sink::Discard, Sink::NpyDir);
     let plan = plan.clone();
     let probe = worker.dataflow::<u64, _, _>(move |scope| {
         indices
             .to_stream(scope)
             .exchange(image_route)
-            .map(move |index| process_on_worker(index, &plan, &fft, &sink, placement))
+            .map(move |index| {
+                process_on_worker(index, &plan, &fft, &mut workspace, &sink, placement)
+            })
             .exchange(|_| 0)
             .inspect(move |outcome| keep.borrow_mut().push(outcome.clone()))
             .probe()
