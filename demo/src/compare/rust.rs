@@ -103,12 +103,10 @@ fn add(work: Workload) -> Vec<Row> {
     // Two arrays, as in the tutorial (X and Y): one array twice would read half the memory.
     // numpy puts every array of 4 MiB or more on 2 MiB pages (madvise); so do these, so that
     // both sides' adds stream through the same kind of memory (book §1.4).
-    let on_huge_pages = || {
-        let mut vec = solution_01::pages::vec_on_huge_pages(ADD_LEN, 0_i64);
-        vec.iter_mut().zip(0..).for_each(|(v, i)| *v = i);
-        vec
-    };
-    let (x, y) = (on_huge_pages(), on_huge_pages());
+    let (x, y) = (
+        counting_on_huge_pages(ADD_LEN),
+        counting_on_huge_pages(ADD_LEN),
+    );
     let (xv, yv) = (ArrayView1::from(&x), ArrayView1::from(&y));
     let (boxed_x, boxed_y) = (solution_01::py_list(&x), solution_01::py_list(&y));
     let mut out = Array1::from(solution_01::pages::vec_on_huge_pages(ADD_LEN, 0_i64));
@@ -151,6 +149,13 @@ fn add(work: Workload) -> Vec<Row> {
     rows
 }
 
+/// `0, 1, 2, …` (numpy's `np.arange(len)`), on 2 MiB pages where numpy's array would be.
+fn counting_on_huge_pages(len: usize) -> Vec<i64> {
+    let mut vec = solution_01::pages::vec_on_huge_pages(len, 0_i64);
+    vec.iter_mut().zip(0..).for_each(|(v, i)| *v = i);
+    vec
+}
+
 /// `add_into` on arrays of `len` elements (on 2 MiB pages where numpy's would be), as row
 /// `key`, and, when `copy_key` is given, a plain copy of one of them as that row.
 fn add_into_at(
@@ -159,12 +164,7 @@ fn add_into_at(
     copy_key: Option<&'static str>,
     calls: u32,
 ) -> Vec<Row> {
-    let filled = || {
-        let mut vec = solution_01::pages::vec_on_huge_pages(len, 0_i64);
-        vec.iter_mut().zip(0..).for_each(|(v, i)| *v = i);
-        vec
-    };
-    let (x, y) = (filled(), filled());
+    let (x, y) = (counting_on_huge_pages(len), counting_on_huge_pages(len));
     let mut out = solution_01::pages::vec_on_huge_pages(len, 0_i64);
     let mut rows = vec![(
         key,

@@ -28,11 +28,10 @@ use crate::AddError;
 pub fn add_into(
     x: ArrayView1<i64>,
     y: ArrayView1<i64>,
-    out: ArrayViewMut1<i64>,
+    mut out: ArrayViewMut1<i64>,
 ) -> Result<(), AddError> {
     let len = AddError::require_equal_lengths(x.len(), y.len())?;
     AddError::require_output_length(len, out.len())?;
-    let mut out = out;
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2")
         && let (Some(xs), Some(ys), Some(zs)) = (x.as_slice(), y.as_slice(), out.as_slice_mut())

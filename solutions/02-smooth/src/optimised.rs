@@ -78,17 +78,17 @@ pub(crate) fn smooth_row(
 ) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
-        let (rows, cols) = image.dim();
+        // `mut` only here: other targets never write through this binding.
         let mut out_row = out_row;
+        let (rows, cols) = image.dim();
         if (1..rows - 1).contains(&i)
             && cols >= simd::MIN_COLS
             && let Some(out) = out_row.as_slice_mut()
         {
             let row = |r: usize| image.row(r).to_slice().expect("standard layout");
-            let inner = 1.0 / (3.0 * 3.0);
             // SAFETY: the processor has AVX2 (checked above; the answer is cached); the
             // three rows and `out` all have `cols >= MIN_COLS` elements.
-            unsafe { simd::interior_row_avx2(row(i - 1), row(i), row(i + 1), out, inner, 6.0) };
+            unsafe { simd::interior_row_avx2(row(i - 1), row(i), row(i + 1), out) };
             return;
         }
         // SAFETY: the processor has AVX2, checked just above.
@@ -188,8 +188,9 @@ mod simd {
 
     // ANCHOR: interior_row_avx2
     /// Writes the smooth of interior row `middle` — between rows `above` and `below`, all
-    /// three of length `out.len()` — into `out`. `inner` is `1 / 9` as the portable kernel
-    /// computes it, `edge` the pixel count of a border window (6).
+    /// three of length `out.len()` — into `out`. The window always spans three rows, so the
+    /// factors are the portable kernel's for `window_rows = 3`: `inner = 1 / (3 · 3)` and a
+    /// border pixel's count `2 · 3`.
     ///
     /// Per four output pixels: three loads, one store, four additions, one multiplication,
     /// and four lane moves that bring each pixel's left and right column sums alongside it.
@@ -204,9 +205,8 @@ mod simd {
         middle: &[f64],
         below: &[f64],
         out: &mut [f64],
-        inner: f64,
-        edge: f64,
     ) {
+        let (inner, edge) = (1.0 / (3.0 * 3.0), 2.0 * 3.0);
         let n = out.len();
         debug_assert!(n >= MIN_COLS && above.len() == n && middle.len() == n && below.len() == n);
         let column_sum = |j: usize| above[j] + middle[j] + below[j];
