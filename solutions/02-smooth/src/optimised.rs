@@ -1,6 +1,6 @@
 //! §2.3 — a kernel shaped for the cache and for SIMD.
 
-use ndarray::{Array2, ArrayView2, ArrayViewMut1, ArrayViewMut2};
+use ndarray::{Array2, ArrayView2, ArrayViewMut1, ArrayViewMut2, s};
 
 use crate::clipped_window;
 
@@ -42,7 +42,7 @@ pub fn smooth_optimised(image: ArrayView2<f64>) -> Array2<f64> {
 /// If `out` does not have the shape of `image`, or its rows are not contiguous.
 pub fn smooth_optimised_into(
     image: ArrayView2<f64>,
-    mut out: ArrayViewMut2<f64>,
+    out: ArrayViewMut2<f64>,
     column_sums: &mut Vec<f64>,
 ) {
     assert_eq!(
@@ -56,8 +56,54 @@ pub fn smooth_optimised_into(
         return;
     }
     column_sums.resize(cols, 0.0);
-    for (i, out_row) in out.rows_mut().into_iter().enumerate() {
-        smooth_row(image.view(), i, column_sums, out_row);
+    smooth_rows(image.view(), 0, out, column_sums);
+}
+
+/// Computes output rows `first..first + out.nrows()` of the smooth of `image` (standard
+/// layout, at least one column) into `out`, using `column_sums` (length `cols`) as scratch.
+/// [`smooth_optimised_into`] asks for every row; [`smooth_parallel`](crate::smooth_parallel)
+/// for a band of rows per task.
+///
+/// Each row goes to [`smooth_row`], except that on a processor with AVX-512, interior rows
+/// at least [`MIN_COLS_AVX512`](simd::MIN_COLS_AVX512) wide go
+/// [`ROWS_AT_ONCE`](simd::ROWS_AT_ONCE) at a time to [`simd::interior_rows_avx512`],
+/// which reads each input row once for all of them. Same operations in the same order, so
+/// the result is identical to the last bit whichever way a row goes.
+pub(crate) fn smooth_rows(
+    image: ArrayView2<f64>,
+    first: usize,
+    mut out: ArrayViewMut2<f64>,
+    column_sums: &mut [f64],
+) {
+    let (rows, cols) = image.dim();
+    let mut k = 0;
+    while k < out.nrows() {
+        let i = first + k;
+        #[cfg(target_arch = "x86_64")]
+        if i >= 1
+            && i + simd::ROWS_AT_ONCE < rows
+            && k + simd::ROWS_AT_ONCE <= out.nrows()
+            && cols >= simd::MIN_COLS_AVX512
+            && std::arch::is_x86_feature_detected!("avx512f")
+        {
+            let row = |r: usize| image.row(r).to_slice().expect("standard layout");
+            let mut band = out.slice_mut(s![k..k + simd::ROWS_AT_ONCE, ..]);
+            let mut band_rows = band.rows_mut().into_iter();
+            let out_rows = std::array::from_fn(|_| {
+                band_rows
+                    .next()
+                    .and_then(|r| r.into_slice())
+                    .expect("the output's rows are contiguous")
+            });
+            // SAFETY: the processor has AVX-512F (checked above; the answer is cached).
+            unsafe {
+                simd::interior_rows_avx512(std::array::from_fn(|r| row(i - 1 + r)), out_rows)
+            };
+            k += simd::ROWS_AT_ONCE;
+            continue;
+        }
+        smooth_row(image, i, column_sums, out.row_mut(k));
+        k += 1;
     }
 }
 
@@ -68,7 +114,7 @@ pub fn smooth_optimised_into(
 /// instruction), and for processors with AVX2 (four), chosen at run time — as numpy picks
 /// its loops for the processor it finds. With AVX2, an interior row at least
 /// [`MIN_COLS`](simd::MIN_COLS) wide goes instead to the one-pass kernel in
-/// [`simd`](simd). All of them do the same operations in the same order, so their
+/// [`simd`]. All of them do the same operations in the same order, so their
 /// results are identical to the last bit.
 pub(crate) fn smooth_row(
     image: ArrayView2<f64>,
@@ -160,26 +206,35 @@ fn smooth_row_portable(
 // ANCHOR_END: smooth_optimised
 
 mod simd {
-    //! §2.3, going further — one interior row in a single pass, with explicit AVX2.
+    //! §2.3, going further — interior rows in a single pass, with explicit SIMD.
     //!
     //! [`smooth_optimised`](crate::smooth_optimised)'s portable row kernel makes two passes:
     //! it writes a row of column sums, then reads it back three times. Here the column sums
-    //! never leave the registers: four of them are computed at once, and each output pixel's
-    //! left and right neighbours are taken from the same registers by moving lanes, not by
-    //! reloading memory. Same additions in the same order, so the result is identical to the
-    //! portable kernel's, to the last bit (the tests in `optimised.rs` check it).
+    //! never leave the registers: a vector of them is computed at once, and each output
+    //! pixel's left and right neighbours are taken from the same registers by moving lanes,
+    //! not by reloading memory. Two kernels, chosen at run time:
     //!
-    //! Demo 02 prints what this kernel takes against a plain copy of the image, in the same
-    //! run. Measured while writing it (1000 × 1000, into an existing array, interleaved): the
-    //! two-pass kernel 2.4–2.7× a copy; this one 1.4–1.6×; the same with AVX-512 (eight lanes,
-    //! `valignq` for the lane moves), or with two output rows sharing a sum of two input rows,
-    //! no faster. Streaming stores (as in section 01's `add_into`) made it 2.6×: the image
-    //! fits in the level-3 cache, and they push the output out of it.
+    //! - [`interior_rows_avx512`]: four output rows at once from six input rows, eight
+    //!   pixels per instruction — what runs on a processor with AVX-512;
+    //! - [`interior_row_avx2`]: one output row at a time, four pixels per instruction — for
+    //!   processors with AVX2 only.
+    //!
+    //! Both make the same additions in the same order as the portable kernel, so the result is
+    //! identical to the last bit (the tests in `optimised.rs` check it). Demo 02 prints the
+    //! smooth's time against a plain copy of the image, timed in alternation in the same run.
+    //! Tried while writing them and dropped, because they were no faster or slower: AVX-512
+    //! one row at a time; two rows sharing a sum of two input rows (which also changes the
+    //! order of the additions); prefetching the next row; column strips narrow enough for
+    //! three rows to stay in the level-1 cache (the hardware prefetcher then loses the
+    //! stream); streaming stores (as in section 01's `add_into`), which push the output out
+    //! of the level-3 cache that the whole image fits in.
 
     #[cfg(target_arch = "x86_64")]
     use std::arch::x86_64::{
-        __m256d, _mm256_add_pd, _mm256_loadu_pd, _mm256_mul_pd, _mm256_permute2f128_pd,
-        _mm256_set1_pd, _mm256_shuffle_pd, _mm256_storeu_pd,
+        __m256d, __m512d, _mm256_add_pd, _mm256_loadu_pd, _mm256_mul_pd, _mm256_permute2f128_pd,
+        _mm256_set1_pd, _mm256_shuffle_pd, _mm256_storeu_pd, _mm512_add_pd, _mm512_alignr_epi64,
+        _mm512_castpd_si512, _mm512_castsi512_pd, _mm512_loadu_pd, _mm512_mul_pd, _mm512_set1_pd,
+        _mm512_storeu_pd,
     };
 
     /// The narrowest row this kernel takes; narrower rows go to the portable kernel. Below it
@@ -268,6 +323,122 @@ mod simd {
         out[n - 1] = (column_sum(n - 2) + column_sum(n - 1)) / edge;
     }
     // ANCHOR_END: interior_row_avx2
+
+    /// How many output rows [`interior_rows_avx512`] computes at once.
+    pub(crate) const ROWS_AT_ONCE: usize = 4;
+
+    /// The narrowest row [`interior_rows_avx512`] takes: below it its vector loop would run
+    /// at most once or twice.
+    pub(crate) const MIN_COLS_AVX512: usize = 32;
+
+    // ANCHOR: interior_rows_avx512
+    /// Writes the smooth of [`ROWS_AT_ONCE`] neighbouring interior rows into `out`: output
+    /// row `r` lies between input rows `input[r]` and `input[r + 2]`. All rows have the
+    /// same length, at least [`MIN_COLS_AVX512`].
+    ///
+    /// Why four rows at once: one output row needs three input rows, so a kernel that makes
+    /// one row at a time reads every input row three times, and a 1000-pixel row is 8 KB —
+    /// three of them and the output row fill the 32 KB level-1 data cache, so the two older
+    /// rows come back from the level-2 cache each time. Four rows at once read six input
+    /// rows for four output rows: each input vector is loaded once and used by up to three
+    /// column sums while it is in a register. AVX-512 brings the rest: eight `f64` per
+    /// instruction, 32 vector registers (enough for the four rows' column sums), and
+    /// `valignq`, which takes a pixel's left or right neighbours from two registers in one
+    /// instruction.
+    ///
+    /// Per eight output pixels of each row: 1.5 loads, one store, four additions, one
+    /// multiplication and two lane moves. Same additions in the same order as the portable
+    /// kernel, so identical bits.
+    ///
+    /// # Safety
+    /// The processor must have AVX-512F.
+    ///
+    /// # Panics
+    /// If the rows' lengths differ or are below [`MIN_COLS_AVX512`].
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    pub(crate) unsafe fn interior_rows_avx512(
+        input: [&[f64]; ROWS_AT_ONCE + 2],
+        mut out: [&mut [f64]; ROWS_AT_ONCE],
+    ) {
+        let (inner, edge) = (1.0 / (3.0 * 3.0), 2.0 * 3.0);
+        let n = out[0].len();
+        assert!(
+            n >= MIN_COLS_AVX512
+                && input.iter().all(|row| row.len() == n)
+                && out.iter().all(|row| row.len() == n),
+            "interior_rows_avx512: rows of different or too small lengths"
+        );
+        // Column sum `j` of output row `r`, in the portable kernel's order: (above + middle) + below.
+        let column_sum = |r: usize, j: usize| input[r][j] + input[r + 1][j] + input[r + 2][j];
+        let pixel = |r: usize, j: usize| {
+            (column_sum(r, j - 1) + column_sum(r, j) + column_sum(r, j + 1)) * inner
+        };
+        for (r, row) in out.iter_mut().enumerate() {
+            row[0] = (column_sum(r, 0) + column_sum(r, 1)) / edge;
+            row[n - 1] = (column_sum(r, n - 2) + column_sum(r, n - 1)) / edge;
+        }
+        // A few pixels one at a time, until the first row's loads start on a 64-byte
+        // boundary (one cache line per load).
+        let mut j = 1;
+        while j < 8 && !(input[1].as_ptr().wrapping_add(j) as usize).is_multiple_of(64) {
+            for (r, row) in out.iter_mut().enumerate() {
+                row[j] = pixel(r, j);
+            }
+            j += 1;
+        }
+        // Eight column sums from `j` for each output row, each input vector loaded once.
+        // SAFETY (for every call below): `j + 8 <= n`, which each loop's condition ensures.
+        let sums8 = |j: usize| {
+            let x: [__m512d; ROWS_AT_ONCE + 2] =
+                std::array::from_fn(|row| unsafe { _mm512_loadu_pd(input[row].as_ptr().add(j)) });
+            let sums: [__m512d; ROWS_AT_ONCE] =
+                std::array::from_fn(|r| _mm512_add_pd(_mm512_add_pd(x[r], x[r + 1]), x[r + 2]));
+            sums
+        };
+        // Lanes 1..8 of `cur` after lane 7 of `prev`, and lane 0 of `next` after lanes 1..8 of `cur`.
+        let left = |prev: __m512d, cur: __m512d| {
+            _mm512_castsi512_pd(_mm512_alignr_epi64(
+                _mm512_castpd_si512(cur),
+                _mm512_castpd_si512(prev),
+                7,
+            ))
+        };
+        let right = |cur: __m512d, next: __m512d| {
+            _mm512_castsi512_pd(_mm512_alignr_epi64(
+                _mm512_castpd_si512(next),
+                _mm512_castpd_si512(cur),
+                1,
+            ))
+        };
+        let mut prev: [__m512d; ROWS_AT_ONCE] =
+            std::array::from_fn(|r| _mm512_set1_pd(column_sum(r, j - 1)));
+        let mut cur = sums8(j);
+        while j + 16 <= n {
+            let next = sums8(j + 8);
+            for (r, row) in out.iter_mut().enumerate() {
+                let sum = _mm512_add_pd(
+                    _mm512_add_pd(left(prev[r], cur[r]), cur[r]),
+                    right(cur[r], next[r]),
+                );
+                // SAFETY: j + 8 <= n.
+                unsafe {
+                    _mm512_storeu_pd(
+                        row.as_mut_ptr().add(j),
+                        _mm512_mul_pd(sum, _mm512_set1_pd(inner)),
+                    )
+                };
+            }
+            (prev, cur) = (cur, next);
+            j += 8;
+        }
+        for k in j..n - 1 {
+            for (r, row) in out.iter_mut().enumerate() {
+                row[k] = pixel(r, k);
+            }
+        }
+    }
+    // ANCHOR_END: interior_rows_avx512
 }
 
 #[cfg(test)]
@@ -286,6 +457,61 @@ mod tests {
 
     fn bits(a: &Array2<f64>) -> Vec<u64> {
         a.iter().map(|v| v.to_bits()).collect()
+    }
+
+    /// Fails naming the first pixel whose bits differ, rather than printing both images.
+    fn assert_same_bits(expected: &Array2<f64>, got: &Array2<f64>, what: &str) {
+        assert_eq!(expected.dim(), got.dim(), "{what}: shapes differ");
+        if let Some(((at, e), g)) = expected
+            .indexed_iter()
+            .zip(got)
+            .find(|((_, e), g)| e.to_bits() != g.to_bits())
+        {
+            panic!("{what}: pixel {at:?} is {g:e}, the portable kernel gives {e:e}");
+        }
+    }
+
+    /// Whole images and bands of rows, the way `smooth_optimised_into` and `smooth_parallel`
+    /// ask for them, agree to the last bit with the portable kernel row by row: on this
+    /// processor that puts the AVX-512 four-row kernel (where present) beside it, on widths
+    /// around its loop's boundaries, heights that leave 0–3 rows over after the last group
+    /// of four, and rows starting at each of the eight alignments an `f64` can have within
+    /// 64 bytes.
+    #[test]
+    fn bands_of_rows_give_the_portable_kernels_bits() {
+        let widths = [
+            16, 31, 32, 33, 39, 40, 41, 47, 48, 49, 55, 56, 57, 63, 64, 65, 72, 101, 1000,
+        ];
+        for cols in widths {
+            for rows in [3, 4, 5, 6, 7, 8, 9, 10, 13] {
+                let pixels = awkward_pixels(rows * cols + 7);
+                for offset in 0..8 {
+                    let image =
+                        ArrayView2::from_shape((rows, cols), &pixels[offset..][..rows * cols])
+                            .expect("the slice holds rows * cols pixels");
+                    let mut sums = vec![0.0; cols];
+                    let mut portable = Array2::zeros((rows, cols));
+                    for i in 0..rows {
+                        smooth_row_portable(image, i, &mut sums, portable.row_mut(i));
+                    }
+                    let mut whole = Array2::zeros((rows, cols));
+                    smooth_rows(image, 0, whole.view_mut(), &mut sums);
+                    assert_same_bits(
+                        &portable,
+                        &whole,
+                        &format!("{rows}x{cols}, offset {offset}"),
+                    );
+                    // A band that starts below the first row, as a rayon task's does.
+                    let mut band = Array2::zeros((rows - 1, cols));
+                    smooth_rows(image, 1, band.view_mut(), &mut sums);
+                    assert_same_bits(
+                        &portable.slice(ndarray::s![1.., ..]).to_owned(),
+                        &band,
+                        &format!("rows 1.. of {rows}x{cols}, offset {offset}"),
+                    );
+                }
+            }
+        }
     }
 
     /// Every compiled copy of the row kernel — portable, AVX2, and the one-pass AVX2
