@@ -40,7 +40,7 @@ pub fn smooth_parallel(image: ArrayView2<f64>) -> Array2<f64> {
 }
 
 /// Output rows per rayon task: a band, not a single row, so that the kernel can make
-/// several rows at once (four with AVX-512), and each task (a few microseconds on a
+/// several rows at once (eight with AVX-512), and each task (a few microseconds on a
 /// 1000-pixel-wide image) is long beside rayon's cost of handing it out.
 const ROWS_PER_TASK: usize = 16;
 // ANCHOR_END: smooth_parallel
