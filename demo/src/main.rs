@@ -67,6 +67,9 @@ struct Args {
     /// unoptimised build of this program.
     #[arg(long, hide = true)]
     probe_smooth_naive: bool,
+    /// Run as one section of a run of several, started by this program: no machine header.
+    #[arg(long, hide = true)]
+    one_of_several: bool,
 }
 
 const SECTIONS_HELP: &str = "Examples:\n  cargo xtask demo                 every section (a few minutes)\n  \
@@ -117,12 +120,17 @@ fn main() {
             "warning: this is an unoptimised build; its timings mean nothing (use `cargo xtask demo`)\n"
         );
     }
-    println!(
-        "Machine: {}, {} cores. All times are wall-clock medians.\n{}\n",
-        machine::cpu_model(),
-        measure::cores(),
-        estimate(&sections, args.images)
-    );
+    if !args.one_of_several {
+        println!(
+            "Machine: {}, {} cores. All times are wall-clock medians.\n{}\n",
+            machine::cpu_model(),
+            measure::cores(),
+            estimate(&sections, args.images)
+        );
+    }
+    if sections.len() > 1 {
+        return run_each_in_its_own_process(&args, &sections);
+    }
     for section in sections {
         let report = match section {
             1 => add::run(solution_01::TUTORIAL_LEN, runs),
@@ -135,6 +143,50 @@ fn main() {
         };
         if args.record {
             record(&report, "cargo xtask demo --record");
+        }
+    }
+}
+
+/// Runs each section in a new process of this program, one after the other, with the same
+/// options: a section then measures what it measures when run alone. In one process, the
+/// earlier sections' large allocations change glibc's `malloc` policy for the later ones
+/// (it raises its threshold for handing memory back to the system after freeing a large
+/// block), and section 03's "new arrays per image, malloc default" rows, which are about
+/// that policy, came out three times faster after sections 01 and 02 than on their own.
+/// Exits with the first failing section's status.
+fn run_each_in_its_own_process(args: &Args, sections: &[u8]) {
+    let program = std::env::current_exe().unwrap_or_else(|e| {
+        eprintln!("demo: cannot find this program's own path to run each section: {e}");
+        std::process::exit(1);
+    });
+    let mut options = vec![
+        format!("--runs={}", args.runs),
+        format!("--images={}", args.images),
+    ];
+    for (set, flag) in [
+        (args.hold, "--hold"),
+        (args.record, "--record"),
+        (args.no_build_timing, "--no-build-timing"),
+    ] {
+        if set {
+            options.push(flag.to_string());
+        }
+    }
+    for section in sections {
+        let status = std::process::Command::new(&program)
+            .arg(format!("{section:02}"))
+            .args(&options)
+            .arg("--one-of-several")
+            .status()
+            .unwrap_or_else(|e| {
+                eprintln!("demo: could not start section {section:02}: {e}");
+                std::process::exit(1);
+            });
+        if !status.success() {
+            eprintln!(
+                "demo: section {section:02} failed ({status}); the sections after it were not run"
+            );
+            std::process::exit(status.code().unwrap_or(1));
         }
     }
 }
