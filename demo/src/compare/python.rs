@@ -88,10 +88,35 @@ impl Python {
         })
     }
 
-    /// Checks, before any work, that the course's kernels are built into the environment
-    /// (the `bridge` step imports them). Errors: `eo_kernels` cannot be imported, with the
-    /// command that builds it.
+    /// Before any work, makes sure the course's kernels in the environment are this
+    /// checkout's (the `bridge` step imports them): with the project's venv, runs
+    /// `python/build-bridge`, which rebuilds only what changed (seconds when nothing did).
+    /// Without it, a module built before the last change of a kernel would be compared
+    /// with the kernel as it is now, and the bridge rows would measure the change instead
+    /// of the call from Python. With another interpreter (`--python`), only checks that the
+    /// module imports. Errors: the build fails, or `eo_kernels` cannot be imported — with
+    /// the command that builds it.
     pub fn check_bridge(&self) -> Result<(), String> {
+        let venv_python = python_dir().join(".venv/bin/python");
+        if self.interpreter == venv_python {
+            let build = python_dir().join("build-bridge");
+            eprintln!(
+                "compare: rebuilding the course's kernels into the venv ({}), so that the \
+                 bridge step measures this checkout's",
+                build.display()
+            );
+            let built = Command::new(&build)
+                .stdin(Stdio::null())
+                .status()
+                .map_err(|e| format!("could not run {}: {e}", build.display()))?;
+            if !built.success() {
+                return Err(format!(
+                    "{} failed ({built}); its output is above. Fix it, or leave the bridge \
+                     step out (--steps add,smooth,fft2,pipeline,dask)",
+                    build.display()
+                ));
+            }
+        }
         let imported = Command::new(&self.interpreter)
             .args(["-c", "import eo_kernels"])
             .stdin(Stdio::null())
