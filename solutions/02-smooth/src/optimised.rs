@@ -1,6 +1,6 @@
 //! §2.3 — a kernel shaped for the cache and for SIMD.
 
-use ndarray::{Array2, ArrayView2, ArrayViewMut1, ArrayViewMut2, s};
+use ndarray::{Array2, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 
 use crate::clipped_window;
 
@@ -75,19 +75,18 @@ pub(crate) fn smooth_rows(
     mut out: ArrayViewMut2<f64>,
     column_sums: &mut [f64],
 ) {
-    let (rows, cols) = image.dim();
     let mut k = 0;
     while k < out.nrows() {
         let i = first + k;
         #[cfg(target_arch = "x86_64")]
         if i >= 1
-            && i + simd::ROWS_AT_ONCE < rows
+            && i + simd::ROWS_AT_ONCE < image.nrows()
             && k + simd::ROWS_AT_ONCE <= out.nrows()
-            && cols >= simd::MIN_COLS_AVX512
+            && image.ncols() >= simd::MIN_COLS_AVX512
             && std::arch::is_x86_feature_detected!("avx512f")
         {
             let row = |r: usize| image.row(r).to_slice().expect("standard layout");
-            let mut band = out.slice_mut(s![k..k + simd::ROWS_AT_ONCE, ..]);
+            let mut band = out.slice_mut(ndarray::s![k..k + simd::ROWS_AT_ONCE, ..]);
             let mut band_rows = band.rows_mut().into_iter();
             let out_rows = std::array::from_fn(|_| {
                 band_rows
@@ -205,6 +204,7 @@ fn smooth_row_portable(
 }
 // ANCHOR_END: smooth_optimised
 
+#[cfg(target_arch = "x86_64")]
 mod simd {
     //! §2.3, going further — interior rows in a single pass, with explicit SIMD.
     //!
@@ -229,7 +229,6 @@ mod simd {
     //! stream); streaming stores (as in section 01's `add_into`), which push the output out
     //! of the level-3 cache that the whole image fits in.
 
-    #[cfg(target_arch = "x86_64")]
     use std::arch::x86_64::{
         __m256d, __m512d, _mm256_add_pd, _mm256_loadu_pd, _mm256_mul_pd, _mm256_permute2f128_pd,
         _mm256_set1_pd, _mm256_shuffle_pd, _mm256_storeu_pd, _mm512_add_pd, _mm512_alignr_epi64,
@@ -253,7 +252,6 @@ mod simd {
     /// # Safety
     /// The processor must have AVX2, and the four slices must have the same length, at least
     /// [`MIN_COLS`].
-    #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     pub(crate) unsafe fn interior_row_avx2(
         above: &[f64],
@@ -357,7 +355,6 @@ mod simd {
     ///
     /// # Panics
     /// If the rows' lengths differ or are below [`MIN_COLS_AVX512`].
-    #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f")]
     pub(crate) unsafe fn interior_rows_avx512(
         input: [&[f64]; ROWS_AT_ONCE + 2],
