@@ -4,10 +4,11 @@
 use std::time::Instant;
 
 use measure::{Sample, format_duration};
+use ndarray::Array2;
 use rayon::prelude::*;
 use solution_03::{
-    Fft2, PipelineConfig, PipelineError, ProgressMode, RunReport, TUTORIAL_SHAPE, Workspace,
-    process_image, run_parallel, run_sequential,
+    Fft2, FftWork, PipelineConfig, PipelineError, ProgressMode, RunReport, TUTORIAL_SHAPE,
+    Workspace, process_image, run_parallel, run_sequential,
 };
 
 use crate::report::Report;
@@ -25,7 +26,9 @@ fn run_or_exit(label: &str, result: Result<RunReport, solution_03::PipelineError
 }
 
 /// The pipeline as it was before workspaces (book §3.4): new arrays for every image, on
-/// `threads` threads (1: on the calling thread). Same results as `run_parallel`.
+/// `threads` threads (1: on the calling thread). Same results as `run_parallel`. The
+/// arrays are what a program that allocates per image writes — `Array2::zeros`, on whatever
+/// pages the allocator hands out — not `Workspace::new`'s, which are advised for 2 MiB pages.
 fn run_allocating_per_image(
     config: &PipelineConfig,
     threads: usize,
@@ -34,7 +37,13 @@ fn run_allocating_per_image(
     let start = Instant::now();
     let fft = Fft2::new(config.shape);
     let one = |index| {
-        let mut workspace = Workspace::new(config.shape);
+        let mut workspace = Workspace {
+            image: Array2::zeros(config.shape),
+            smoothed: Array2::zeros(config.shape),
+            smooth_scratch: Vec::new(),
+            fft: FftWork::default(),
+            spectrum: Array2::zeros(config.shape),
+        };
         process_image(index, &fft, &config.sink, &mut workspace)
     };
     let images = if threads == 1 {
